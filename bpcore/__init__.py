@@ -1,0 +1,47 @@
+"""bpcore: backpropagation computed, checked and steppable.
+
+Notation, used verbatim in the code and in the book
+----------------------------------------------------
+* Layers are numbered l = 0, 1, ..., L.  Layer 0 is the input; layer L is the output.
+  Layer l has n_l neurons.
+* A batch is stored as columns: x = a^0 has shape (n_0, m), one column per sample.
+* W^l has shape (n_l, n_{l-1}); w^l_jk is the weight *to* neuron j of layer l *from*
+  neuron k of layer l-1 (Nielsen's convention).  b^l has shape (n_l,).
+* z^l = W^l a^{l-1} + b^l is the pre-activation, a^l = f^l(z^l) the activation.
+* delta^l = dC/dz^l, of the shape of z^l.
+* The cost C is the mean over the m samples of a per-sample loss; the quadratic loss
+  carries the 1/2: C = (1/m) sum_x 1/2 ||y - a^L||^2.
+
+In code, ``net.weights[l-1]`` is W^l, ``net.biases[l-1]`` is b^l, ``fp.zs[l-1]`` is z^l,
+``fp.activations[l]`` is a^l and ``deltas[l-1]`` is delta^l.  The index ``i = l - 1`` always
+counts from the input side.
+
+The four equations
+------------------
+* BP1  delta^L = dC/da^L (.) f'(z^L)                 :func:`output_delta`
+* BP2  delta^l = ((W^{l+1})^T delta^{l+1}) (.) f'(z^l) :func:`hidden_deltas`
+* BP3  dC/db^l = delta^l (mean over samples)           :func:`bias_gradients`
+* BP4  dC/dW^l = delta^l (a^{l-1})^T (mean over samples) :func:`weight_gradients`
+
+>>> import numpy as np, bpcore
+>>> net = bpcore.Network.random([2, 3, 1], activations="sigmoid", seed=0)
+>>> x = np.array([[0.0, 1.0], [1.0, 1.0]]); y = np.array([[1.0, 0.0]])
+>>> g = bpcore.backprop(net, x, y)
+>>> bpcore.relative_error(g, bpcore.numerical_gradients(net, x, y)) < 1e-8
+True
+"""
+from . import activations, datasets, losses
+from .engine import (ForwardPass, Gradients, backprop, bias_gradients, cost, forward,
+                     hidden_deltas, output_delta, weight_gradients)
+from .gradcheck import numerical_gradients, relative_error
+from .network import Network
+from .training import TrainingResult, accuracy, train
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Network", "ForwardPass", "Gradients", "forward", "output_delta", "hidden_deltas",
+    "weight_gradients", "bias_gradients", "backprop", "cost", "numerical_gradients",
+    "relative_error", "train", "TrainingResult", "accuracy", "activations", "losses",
+    "datasets",
+]

@@ -1,0 +1,114 @@
+"""Input checks for the public API.  Each message says what was expected, what arrived
+and how to fix it.  Inside the package, arrays that passed these checks are trusted."""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .losses import LOSSES, PROBABILITY_OUTPUTS
+
+
+def as_float_array(value, name, dtype=np.float64):
+    """``value`` as a float array, refusing strings, objects, NaN and inf."""
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be a numeric array, got {type(value).__name__}")
+    try:
+        arr = np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a numeric array; could not convert it ({exc})") from None
+    if not np.all(np.isfinite(arr)):
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        raise ValueError(f"{name} contains NaN or inf (first at index {tuple(int(i) for i in bad)}); "
+                         "clean the data or lower the learning rate if training diverged")
+    return arr
+
+
+def check_activation_name(name):
+    if not isinstance(name, str) or name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; valid names are "
+                         f"{', '.join(repr(n) for n in ACTIVATIONS)}")
+    return name
+
+
+def check_loss(name, output_activation):
+    if not isinstance(name, str) or name not in LOSSES:
+        raise ValueError(f"unknown loss {name!r}; valid names are "
+                         f"{', '.join(repr(n) for n in LOSSES)}")
+    allowed = PROBABILITY_OUTPUTS[name]
+    if output_activation not in allowed:
+        raise ValueError(f"loss {name!r} needs outputs in (0, 1) so that ln a is defined, but the "
+                         f"output layer uses {output_activation!r}; use one of "
+                         f"{', '.join(repr(n) for n in allowed)}, or loss='mse'")
+    return name
+
+
+def columns(value, name, n_rows, dtype=np.float64, m=None):
+    """``value`` as a 2-D array of shape (n_rows, m), one column per sample.
+
+    A 1-D array of length n_rows is one sample and becomes an (n_rows, 1) column.  Returns
+    ``(array2d, was_1d)``.
+    """
+    arr = as_float_array(value, name, dtype)
+    want_m = "m" if m is None else str(m)
+    if arr.ndim == 1:
+        if arr.shape[0] == n_rows and (m is None or m == 1):
+            return arr.reshape(n_rows, 1), True
+        if n_rows == 1 and m is not None and arr.shape[0] == m:
+            raise ValueError(f"{name} has shape {arr.shape} but should be (1, {m}): samples are "
+                             f"columns; use {name}.reshape(1, -1)")
+        raise ValueError(f"{name} has shape {arr.shape} but should be ({n_rows}, {want_m}) "
+                         f"with one column per sample, or ({n_rows},) for one sample")
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be 1-D or 2-D with one column per sample, "
+                         f"got {arr.ndim}-D shape {arr.shape}")
+    rows, cols = arr.shape
+    if rows == n_rows and (m is None or cols == m):
+        if cols == 0:
+            raise ValueError(f"{name} has no samples (shape {arr.shape})")
+        return arr, False
+    if cols == n_rows and (m is None or rows == m):
+        raise ValueError(f"{name} has shape {arr.shape} but should be ({n_rows}, {rows}) with one "
+                         f"column per sample; did you pass samples as rows? use {name}.T")
+    raise ValueError(f"{name} has shape {arr.shape} but should be ({n_rows}, {want_m}) "
+                     "with one column per sample")
+
+
+def check_targets(y, loss, output_activation):
+    """Targets inside the loss's domain."""
+    if loss == "mse":
+        return
+    if np.any(y < 0) or np.any(y > 1):
+        raise ValueError(f"loss {loss!r} needs targets in [0, 1], got values from "
+                         f"{y.min():g} to {y.max():g}")
+    if loss == "cross_entropy" and output_activation == "softmax":
+        sums = y.sum(axis=0)
+        if not np.allclose(sums, 1.0, atol=1e-6):
+            j = int(np.argmax(np.abs(sums - 1.0)))
+            raise ValueError("loss 'cross_entropy' with a softmax output needs each target column "
+                             f"to be a distribution summing to 1; column {j} sums to {sums[j]:g} "
+                             "(use one-hot targets, see bpcore.datasets.one_hot)")
+
+
+def positive_number(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a positive number, got {type(value).__name__}")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a positive number, got {value!r}")
+    return float(value)
+
+
+def nonnegative_number(value, name, upper=None):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not np.isfinite(value) or value < 0 or (upper is not None and value >= upper):
+        rng = f"in [0, {upper})" if upper is not None else "non-negative"
+        raise ValueError(f"{name} must be {rng}, got {value!r}")
+    return float(value)
+
+
+def positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)

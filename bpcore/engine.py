@@ -1,0 +1,291 @@
+"""The forward pass and the four equations of backpropagation.
+
+Layer l = 1..L has ``W^l = net.weights[l-1]``, ``b^l = net.biases[l-1]``,
+``z^l = fp.zs[l-1]``, ``a^l = fp.activations[l]`` and ``delta^l = deltas[l-1]``;
+``fp.activations[0]`` is the input x = a^0.  In code the index ``i = l - 1`` runs over the
+weight matrices, input side first.
+
+    forward:  z^l = W^l a^{l-1} + b^l,   a^l = f^l(z^l)
+    BP1:      delta^L = dC/da^L (.) f'(z^L)
+    BP2:      delta^l = ((W^{l+1})^T delta^{l+1}) (.) f'(z^l)
+    BP3:      dC/db^l = mean over samples of delta^l
+    BP4:      dC/dW^l = (1/m) delta^l (a^{l-1})^T
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _validate as v
+from . import losses
+from .activations import ACTIVATIONS, backward
+from .network import Network
+
+__all__ = ["ForwardPass", "Gradients", "forward", "output_delta", "hidden_deltas",
+           "weight_gradients", "bias_gradients", "backprop", "cost"]
+
+# Output activation and loss whose delta^L simplifies to a - y (see output_delta).
+MATCHED_PAIRS = {("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy")}
+
+
+@dataclass(frozen=True)
+class ForwardPass:
+    """What the forward pass computed.
+
+    ``zs[l-1]`` is z^l and ``activations[l]`` is a^l, with ``activations[0]`` the input.
+    Arrays are (n_l, m) for a batch, or (n_l,) when a single sample of shape (n_0,) went in.
+    """
+    zs: tuple
+    activations: tuple
+
+    @property
+    def output(self):
+        """a^L, the network's output."""
+        return self.activations[len(self.zs)]
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """dC/dW^l and dC/db^l, in the same order and shapes as ``net.weights`` and ``net.biases``."""
+    weights: tuple
+    biases: tuple
+
+    def flat(self):
+        """Every gradient in one vector: W^1, b^1, W^2, b^2, ... (row-major)."""
+        parts = []
+        for gW, gb in zip(self.weights, self.biases):
+            parts += [np.ravel(gW), np.ravel(gb)]
+        return np.concatenate(parts)
+
+
+def _col(arr):
+    return arr.reshape(-1, 1) if arr.ndim == 1 else arr
+
+
+def _check_net(net):
+    if not isinstance(net, Network):
+        raise TypeError(f"expected a bpcore.Network, got {type(net).__name__}")
+
+
+def _check_fp(net, fp):
+    if not isinstance(fp, ForwardPass):
+        raise TypeError(f"expected the ForwardPass returned by bpcore.forward, got "
+                        f"{type(fp).__name__}")
+    if len(fp.zs) != net.n_layers:
+        raise ValueError(f"this forward pass has {len(fp.zs)} layers but the network has "
+                         f"{net.n_layers}; run bpcore.forward(net, x) with the same network")
+
+
+# ---------------------------------------------------------------------------------------
+# Trusted internals: 2-D arrays that have passed validation.
+
+def _forward(net, x):
+    zs, activations = [], [x]
+    a = x
+    for i in range(net.n_layers):
+        z = net.weights[i] @ a + net.biases[i][:, None]
+        a = ACTIVATIONS[net.activations[i]][0](z)
+        zs.append(z)
+        activations.append(a)
+    return zs, activations
+
+
+def _output_delta(activation, loss, z, a, y):
+    if (activation, loss) in MATCHED_PAIRS:
+        # softmax + cross-entropy (targets summing to 1) and sigmoid + binary cross-entropy:
+        # the activation's derivative cancels the loss's denominator exactly, leaving a - y.
+        return a - y
+    if (activation, loss) == ("sigmoid", "cross_entropy"):
+        # -y/a * a(1 - a) = -y (1 - a): the same cancellation, written without dividing by a.
+        return -y * (1.0 - a)
+    return backward(activation, z, a, losses.grad_a(loss, y, a))
+
+
+def _hidden_deltas(net, zs, activations, delta_L):
+    L = net.n_layers
+    deltas = [None] * L
+    deltas[L - 1] = delta_L
+    for i in range(L - 2, -1, -1):  # layer l = i + 1, from L - 1 down to 1
+        upstream = net.weights[i + 1].T @ deltas[i + 1]
+        deltas[i] = backward(net.activations[i], zs[i], activations[i + 1], upstream)
+    return deltas
+
+
+def _backprop(net, x, y, loss):
+    zs, activations = _forward(net, x)
+    L = net.n_layers
+    delta_L = _output_delta(net.activations[L - 1], loss, zs[L - 1], activations[L], y)
+    deltas = _hidden_deltas(net, zs, activations, delta_L)
+    m = x.shape[1]
+    grad_W = tuple(deltas[i] @ activations[i].T / m for i in range(L))
+    grad_b = tuple(deltas[i].mean(axis=1) for i in range(L))
+    return Gradients(grad_W, grad_b)
+
+
+def _cost(net, x, y, loss):
+    zs, activations = _forward(net, x)
+    L = net.n_layers
+    return losses.value(loss, y, activations[L], zs[L - 1], net.activations[L - 1])
+
+
+def _inputs(net, x, y=None, loss=None):
+    """Validate x (and y for ``loss``) against ``net``; return 2-D arrays and was-1-D flag."""
+    _check_net(net)
+    x2, single = v.columns(x, "x", net.sizes[0], net.dtype)
+    if y is None:
+        return x2, None, single
+    v.check_loss(loss, net.activations[-1])
+    y2, _ = v.columns(y, "y", net.sizes[-1], net.dtype, m=x2.shape[1])
+    v.check_targets(y2, loss, net.activations[-1])
+    return x2, y2, single
+
+
+# ---------------------------------------------------------------------------------------
+# Public API.
+
+def forward(net, x):
+    """The forward pass: z^l = W^l a^{l-1} + b^l and a^l = f^l(z^l) for l = 1..L.
+
+    ``x`` has shape (n_0, m), one column per sample, or (n_0,) for one sample; the
+    returned arrays have the same layout.
+
+    >>> net = Network([np.array([[1.0, -1.0]])], [np.array([0.5])], "identity")
+    >>> fp = forward(net, np.array([2.0, 1.0]))
+    >>> fp.zs[0], fp.activations[1]
+    (array([1.5]), array([1.5]))
+    """
+    x2, _, single = _inputs(net, x)
+    zs, activations = _forward(net, x2)
+    if single:
+        zs = [z.ravel() for z in zs]
+        activations = [a.ravel() for a in activations]
+    return ForwardPass(tuple(zs), tuple(activations))
+
+
+def output_delta(net, fp, y, loss="mse"):
+    """BP1, the output-layer delta: delta^L = dC/dz^L = dC/da^L (.) f'(z^L), per sample.
+
+    For softmax the Hadamard product becomes the product with the full softmax Jacobian.
+    For the matched pairs, softmax with ``cross_entropy`` and sigmoid with
+    ``binary_cross_entropy``, the result simplifies exactly to delta^L = a^L - y, which is
+    what is computed; it stays finite when the output saturates.
+
+    Returns an array shaped like ``fp.zs[L-1]``: (n_L, m), or (n_L,) for one sample.
+
+    >>> net = Network([np.array([[0.0]])], [np.array([0.0])], "sigmoid")
+    >>> fp = forward(net, np.array([1.0]))
+    >>> output_delta(net, fp, np.array([1.0]))   # (0.5 - 1) * sigma'(0) = -0.5 * 0.25
+    array([-0.125])
+    """
+    _check_net(net)
+    _check_fp(net, fp)
+    L = net.n_layers
+    z, a = _col(fp.zs[L - 1]), _col(fp.activations[L])
+    v.check_loss(loss, net.activations[L - 1])
+    y2, _ = v.columns(y, "y", net.sizes[-1], net.dtype, m=z.shape[1])
+    v.check_targets(y2, loss, net.activations[L - 1])
+    delta = _output_delta(net.activations[L - 1], loss, z, a, y2)
+    return delta.reshape(fp.zs[L - 1].shape)
+
+
+def hidden_deltas(net, fp, delta_L):
+    """BP2: delta^l = ((W^{l+1})^T delta^{l+1}) (.) f'(z^l), for l = L-1 down to 1.
+
+    Returns a list of L deltas aligned with ``net.weights``: ``deltas[l-1]`` is delta^l, and
+    the last entry is ``delta_L`` itself.
+
+    >>> net = Network([np.array([[2.0]]), np.array([[3.0]])], [np.zeros(1), np.zeros(1)],
+    ...               "identity")
+    >>> fp = forward(net, np.array([1.0]))
+    >>> hidden_deltas(net, fp, np.array([1.0]))   # delta^1 = 3 * 1 * identity'(z^1)
+    [array([3.]), array([1.])]
+    """
+    _check_net(net)
+    _check_fp(net, fp)
+    L = net.n_layers
+    z_L = fp.zs[L - 1]
+    delta_L = v.as_float_array(delta_L, "delta_L", net.dtype)
+    if delta_L.shape != z_L.shape:
+        raise ValueError(f"delta_L has shape {delta_L.shape} but must match z^L, shape "
+                         f"{z_L.shape}" + (" ; did you transpose it?"
+                                           if delta_L.shape[::-1] == z_L.shape else ""))
+    deltas = _hidden_deltas(net, [_col(z) for z in fp.zs],
+                            [_col(a) for a in fp.activations], _col(delta_L))
+    return [d.reshape(z.shape) for d, z in zip(deltas, fp.zs)]
+
+
+def _check_deltas(deltas, shapes=None):
+    if isinstance(deltas, np.ndarray) or not isinstance(deltas, (list, tuple)) or not deltas:
+        raise TypeError("deltas must be the list returned by bpcore.hidden_deltas, one array "
+                        "per layer")
+    deltas = [v.as_float_array(d, f"deltas[{i}]") for i, d in enumerate(deltas)]
+    if shapes is not None:
+        if len(deltas) != len(shapes):
+            raise ValueError(f"got {len(deltas)} deltas for a forward pass with {len(shapes)} "
+                             "layers; pass all of them, as hidden_deltas returns them")
+        for i, (d, s) in enumerate(zip(deltas, shapes)):
+            if d.shape != s:
+                raise ValueError(f"deltas[{i}] (delta^{i + 1}) has shape {d.shape} but z^{i + 1} "
+                                 f"has shape {s}; delta^l must have the shape of z^l")
+    return deltas
+
+
+def weight_gradients(fp, deltas):
+    """BP4: dC/dW^l = (1/m) delta^l (a^{l-1})^T, i.e. dC/dw^l_jk = mean of a^{l-1}_k delta^l_j.
+
+    For one sample it is the outer product of delta^l and a^{l-1}; over a batch, the mean of
+    the m outer products, computed as one matrix product.
+
+    >>> fp = ForwardPass((np.zeros(2),), (np.array([1.0, 2.0, 3.0]), np.zeros(2)))
+    >>> weight_gradients(fp, [np.array([1.0, -1.0])])[0]
+    array([[ 1.,  2.,  3.],
+           [-1., -2., -3.]])
+    """
+    if not isinstance(fp, ForwardPass):
+        raise TypeError(f"expected the ForwardPass returned by bpcore.forward, got "
+                        f"{type(fp).__name__}")
+    deltas = _check_deltas(deltas, [z.shape for z in fp.zs])
+    out = []
+    for i, delta in enumerate(deltas):
+        d, a_in = _col(delta), _col(fp.activations[i])
+        out.append(d @ a_in.T / d.shape[1])
+    return out
+
+
+def bias_gradients(deltas):
+    """BP3: dC/db^l = delta^l, averaged over the m samples (columns).
+
+    >>> bias_gradients([np.array([[1.0, 3.0], [2.0, 2.0]])])
+    [array([2., 2.])]
+    """
+    deltas = _check_deltas(deltas)
+    return [_col(d).mean(axis=1) for d in deltas]
+
+
+def backprop(net, x, y, loss="mse"):
+    """All gradients of the cost C for the batch (x, y): forward pass, BP1, BP2, BP3, BP4.
+
+    ``x`` is (n_0, m) and ``y`` is (n_L, m), one column per sample (or 1-D for one sample).
+    Returns :class:`Gradients` whose arrays have the shapes of ``net.weights`` and
+    ``net.biases``, averaged over the m samples, because C is the mean of the per-sample
+    losses.
+
+    >>> net = Network.random([2, 3, 1], seed=0)
+    >>> g = backprop(net, np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[1.0, 0.0]]))
+    >>> [gW.shape for gW in g.weights]
+    [(3, 2), (1, 3)]
+    """
+    x2, y2, _ = _inputs(net, x, y, loss)
+    return _backprop(net, x2, y2, loss)
+
+
+def cost(net, x, y, loss="mse"):
+    """The cost C: the mean over the m samples of the per-sample loss (see bpcore.losses).
+
+    >>> net = Network([np.array([[0.0]])], [np.array([0.0])], "sigmoid")
+    >>> cost(net, np.array([[1.0, 2.0]]), np.array([[1.0, 0.0]]))   # 1/2 (0.5)^2 each
+    0.125
+    """
+    x2, y2, _ = _inputs(net, x, y, loss)
+    return _cost(net, x2, y2, loss)

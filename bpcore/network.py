@@ -1,0 +1,173 @@
+"""The :class:`Network`: weights, biases and one activation name per layer."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import _validate as v
+from .activations import ACTIVATIONS
+
+__all__ = ["Network"]
+
+_DTYPES = {"float64": np.float64, "float32": np.float32}
+
+
+def _readonly_copy(arr):
+    out = np.array(arr, copy=True)
+    out.setflags(write=False)
+    return out
+
+
+class Network:
+    """A fully connected feed-forward network, layers 1..L.
+
+    Parameters
+    ----------
+    weights : sequence of arrays
+        ``weights[l-1]`` is W^l, of shape (n_l, n_{l-1}): row j holds the weights *into*
+        neuron j of layer l, column k the weights *from* neuron k of layer l-1.
+    biases : sequence of arrays
+        ``biases[l-1]`` is b^l, of shape (n_l,).
+    activations : str or sequence of str
+        One name for every layer, or one per layer: ``"sigmoid"``, ``"tanh"``, ``"relu"``,
+        ``"identity"`` or ``"softmax"`` (softmax only in the output layer).
+    dtype : {"float64", "float32"}
+        Precision of every array the network computes with.  float32 exists to show where
+        gradient checks fail; use float64 otherwise.
+
+    The parameters are copied and made read-only, so a network never changes after it is
+    built and a caller's arrays are never modified.  Training returns new networks.
+
+    >>> net = Network([np.zeros((3, 2)), np.zeros((1, 3))], [np.zeros(3), np.zeros(1)],
+    ...               ["tanh", "sigmoid"])
+    >>> net
+    Network(sizes=(2, 3, 1), activations=('tanh', 'sigmoid'))
+    >>> net.n_layers
+    2
+    """
+
+    def __init__(self, weights, biases, activations, *, dtype="float64"):
+        if dtype not in _DTYPES:
+            raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
+        self.dtype = _DTYPES[dtype]
+        if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence):
+            raise TypeError("weights must be a list of 2-D arrays, one per layer "
+                            f"(input side first), got {type(weights).__name__}")
+        if isinstance(biases, np.ndarray) or not isinstance(biases, Sequence):
+            raise TypeError("biases must be a list of 1-D arrays, one per layer, "
+                            f"got {type(biases).__name__}")
+        if len(weights) == 0:
+            raise ValueError("a network needs at least one layer; weights is empty")
+        if len(biases) != len(weights):
+            raise ValueError(f"got {len(weights)} weight matrices but {len(biases)} bias vectors; "
+                             "every layer needs one of each")
+        Ws, bs = [], []
+        for i, (W, b) in enumerate(zip(weights, biases)):
+            l = i + 1
+            W = v.as_float_array(W, f"weights[{i}] (W^{l})", self.dtype)
+            b = v.as_float_array(b, f"biases[{i}] (b^{l})", self.dtype)
+            if W.ndim != 2 or 0 in W.shape:
+                raise ValueError(f"weights[{i}] (W^{l}) must be a non-empty 2-D array of shape "
+                                 f"(n_out, n_in), got shape {W.shape}")
+            if Ws and W.shape[1] != Ws[-1].shape[0]:
+                raise ValueError(
+                    f"layer shapes do not chain: weights[{i - 1}] has shape {Ws[-1].shape}, so "
+                    f"layer {l - 1} has {Ws[-1].shape[0]} neurons, but weights[{i}] has shape "
+                    f"{W.shape} and expects {W.shape[1]} inputs; W^{l} must have shape "
+                    f"({W.shape[0]}, {Ws[-1].shape[0]})")
+            if b.shape != (W.shape[0],):
+                hint = " (use b.ravel())" if b.size == W.shape[0] else ""
+                raise ValueError(f"biases[{i}] (b^{l}) must have shape ({W.shape[0]},) to match "
+                                 f"weights[{i}] of shape {W.shape}, got {b.shape}{hint}")
+            Ws.append(_readonly_copy(W))
+            bs.append(_readonly_copy(b))
+        L = len(Ws)
+        if isinstance(activations, str):
+            activations = [activations] * L
+        elif not isinstance(activations, Sequence):
+            raise TypeError("activations must be a name or a list of names, "
+                            f"got {type(activations).__name__}")
+        if len(activations) != L:
+            raise ValueError(f"got {len(activations)} activation names for {L} layers; give one "
+                             "name per layer, or a single name for all of them")
+        for i, name in enumerate(activations):
+            v.check_activation_name(name)
+            if name == "softmax" and i != L - 1:
+                raise ValueError(f"softmax is allowed only in the output layer, but layer {i + 1} "
+                                 f"of {L} uses it; use 'sigmoid', 'tanh' or 'relu' there")
+        self.weights = tuple(Ws)
+        self.biases = tuple(bs)
+        self.activations = tuple(activations)
+
+    @classmethod
+    def random(cls, sizes, activations="sigmoid", seed=0, *, dtype="float64"):
+        """A network with layer sizes ``sizes = (n_0, n_1, ..., n_L)`` and random weights.
+
+        Initialisation: every W^l has entries drawn from N(0, 1/n_{l-1}) (LeCun's scaling,
+        the one Nielsen's book calls the improved initialisation), except ReLU layers, which
+        use N(0, 2/n_{l-1}) (He et al., 2015), so that the pre-activations start with
+        roughly unit variance.  Biases start at 0.  ``seed`` is an int or a
+        ``numpy.random.Generator``.
+
+        >>> Network.random([784, 30, 10], seed=1).sizes
+        (784, 30, 10)
+        """
+        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < 2:
+            raise ValueError("sizes must list at least two layer sizes (inputs and outputs), "
+                             f"e.g. [2, 3, 1], got {sizes!r}")
+        for n in sizes:
+            v.positive_int(n, "every layer size")
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        L = len(sizes) - 1
+        names = [activations] * L if isinstance(activations, str) else list(activations)
+        if len(names) != L:
+            raise ValueError(f"got {len(names)} activation names for {L} layers")
+        weights, biases = [], []
+        for i in range(L):
+            n_in, n_out = sizes[i], sizes[i + 1]
+            gain = 2.0 if names[i] == "relu" else 1.0
+            weights.append(rng.normal(0.0, np.sqrt(gain / n_in), size=(n_out, n_in)))
+            biases.append(np.zeros(n_out))
+        return cls(weights, biases, names, dtype=dtype)
+
+    @classmethod
+    def _unchecked(cls, weights, biases, activations, dtype):
+        """Package-internal: wrap arrays that are already valid, without copying them.
+
+        Training and gradient checking use this to update parameters in place on their own
+        private copies; users get validated, read-only networks from the constructor.
+        """
+        net = object.__new__(cls)
+        net.weights, net.biases = tuple(weights), tuple(biases)
+        net.activations, net.dtype = tuple(activations), dtype
+        return net
+
+    @property
+    def n_layers(self):
+        """L, the number of layers with weights (the input layer 0 is not counted)."""
+        return len(self.weights)
+
+    @property
+    def sizes(self):
+        """(n_0, n_1, ..., n_L): the number of neurons in each layer, inputs first."""
+        return (self.weights[0].shape[1],) + tuple(W.shape[0] for W in self.weights)
+
+    @property
+    def n_parameters(self):
+        """The number of weights and biases."""
+        return sum(W.size + b.size for W, b in zip(self.weights, self.biases))
+
+    def replace(self, weights=None, biases=None):
+        """A new network with some parameters replaced (same activations and dtype).
+
+        >>> net = Network.random([2, 1], seed=0)
+        >>> net.replace(biases=[np.ones(1)]).biases[0]
+        array([1.])
+        """
+        return Network(self.weights if weights is None else weights,
+                       self.biases if biases is None else biases,
+                       self.activations, dtype=np.dtype(self.dtype).name)
+
+    def __repr__(self):
+        return f"Network(sizes={self.sizes}, activations={self.activations})"
