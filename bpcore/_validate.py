@@ -103,7 +103,7 @@ def nonnegative_number(value, name, upper=None):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     if not np.isfinite(value) or value < 0 or (upper is not None and value >= upper):
-        rng = f"in [0, {upper})" if upper is not None else "non-negative"
+        rng = f"in [0, {upper:g})" if upper is not None else "non-negative"
         raise ValueError(f"{name} must be {rng}, got {value!r}")
     return float(value)
 

@@ -112,11 +112,9 @@ def train(net, x, y, *, epochs, learning_rate, loss="mse", batch_size=None, mome
         rng = np.random.default_rng(rng)
 
     L = net.n_layers
-    W = [np.array(p) for p in net.weights]
-    b = [np.array(p) for p in net.biases]
-    work = Network._unchecked(W, b, net.activations, net.dtype)
-    vel_W = [np.zeros_like(p) for p in W]
-    vel_b = [np.zeros_like(p) for p in b]
+    work = Network._unchecked([np.array(p) for p in net.weights],
+                              [np.array(p) for p in net.biases], net.activations, net.dtype)
+    velocity = [(np.zeros_like(W), np.zeros_like(b)) for W, b in zip(work.weights, work.biases)]
     result = TrainingResult(network=net, initial_loss=_cost(work, x2, y2, loss))
 
     show = _in_notebook() if progress is None else bool(progress)
@@ -127,26 +125,23 @@ def train(net, x, y, *, epochs, learning_rate, loss="mse", batch_size=None, mome
     try:
         for _ in range(epochs):
             order = np.arange(m) if batch_size == m else rng.permutation(m)
-            for start in range(0, m, batch_size):
-                cols = order[start:start + batch_size]
-                g = _backprop(work, x2[:, cols], y2[:, cols], loss)
-                for i in range(L):
-                    vel_W[i] *= momentum
-                    vel_W[i] -= learning_rate * (g.weights[i] + weight_decay * W[i])
-                    vel_b[i] *= momentum
-                    vel_b[i] -= learning_rate * g.biases[i]
-                    W[i] += vel_W[i]
-                    b[i] += vel_b[i]
-            zs, acts = _forward(work, x2)
-            result.loss.append(losses.value(loss, y2, acts[L], zs[L - 1], net.activations[L - 1]))
-            result.accuracy.append(_accuracy(acts[L], y2))
-            if x_val is not None:
-                result.val_loss.append(_cost(work, xv, yv, loss))
-                result.val_accuracy.append(_accuracy(_forward(work, xv)[1][L], yv))
+            # Overflow in a diverging run is reported below as one clear error, not as a
+            # stream of numpy warnings.
+            with np.errstate(over="ignore", invalid="ignore"):
+                _sgd_epoch(work, velocity, x2, y2, loss, order, batch_size, learning_rate,
+                           momentum, weight_decay)
+                zs, acts = _forward(work, x2)
+                result.loss.append(losses.value(loss, y2, acts[L], zs[L - 1], net.activations[L - 1]))
             if not np.isfinite(result.loss[-1]):
                 raise FloatingPointError(
                     f"the cost became {result.loss[-1]} after epoch {len(result.loss)}; "
                     f"learning_rate={learning_rate} is probably too large")
+            result.accuracy.append(_accuracy(acts[L], y2))
+            if x_val is not None:
+                zs_v, acts_v = _forward(work, xv)
+                result.val_loss.append(
+                    losses.value(loss, yv, acts_v[L], zs_v[L - 1], net.activations[L - 1]))
+                result.val_accuracy.append(_accuracy(acts_v[L], yv))
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(loss=f"{result.loss[-1]:.4g}", refresh=False)
@@ -156,5 +151,21 @@ def train(net, x, y, *, epochs, learning_rate, loss="mse", batch_size=None, mome
     finally:
         if bar is not None:
             bar.close()
-    result.network = net.replace(W, b)
+    result.network = net.replace(work.weights, work.biases)
     return result
+
+
+def _sgd_epoch(work, velocity, x, y, loss, order, batch_size, learning_rate, momentum,
+               weight_decay):
+    """One sweep through the columns of (x, y) in ``order``, updating ``work`` in place."""
+    for start in range(0, x.shape[1], batch_size):
+        cols = order[start:start + batch_size]
+        g = _backprop(work, x[:, cols], y[:, cols], loss)
+        for W, b, (vel_W, vel_b), grad_W, grad_b in zip(work.weights, work.biases, velocity,
+                                                        g.weights, g.biases):
+            vel_W *= momentum
+            vel_W -= learning_rate * (grad_W + weight_decay * W)
+            vel_b *= momentum
+            vel_b -= learning_rate * grad_b
+            W += vel_W  # in place: work's arrays are this function's private copies
+            b += vel_b
