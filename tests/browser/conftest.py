@@ -1,0 +1,228 @@
+"""Fixtures for the browser test of the built book (``_build/html``).
+
+* ``book_server``: serves ``_build/html`` on 127.0.0.1 (random port) with a
+  threaded ``http.server`` for the whole session.
+* ``browser``: Debian's chromium driven by Playwright (``playwright install``
+  is not used: its browser download is not reachable here). Without a
+  chromium the tests are skipped, except under CI (env ``CI`` set), where a
+  missing browser is a failure.
+* ``open_page``: opens one page in a fresh browser context in which every
+  request that does not go to the local server is aborted and recorded, and
+  collects console errors, uncaught page errors and failed requests.
+
+The pages to test are found by walking ``_build/html`` (see ``book_pages``);
+build the book first: ``jupyter-book build . -W -n --keep-going``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HTML_DIR = ROOT / "_build" / "html"
+SCREENSHOT_DIR = ROOT / "_build" / "screenshots"
+IN_CI = bool(os.environ.get("CI"))
+
+# Pages that are not book content, and folders that hold no pages.
+SKIP_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
+SKIP_DIRS = {"_static", "_sources", "_images", "_downloads", "vendor", "_sphinx_design_static"}
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def book_pages() -> list[str]:
+    """Every content page of the built book, as paths relative to _build/html."""
+    if not HTML_DIR.is_dir():
+        return []
+    pages = []
+    for path in sorted(HTML_DIR.rglob("*.html")):
+        rel = path.relative_to(HTML_DIR)
+        if rel.parts[0] in SKIP_DIRS or rel.name in SKIP_PAGES:
+            continue
+        head = path.read_text(encoding="utf-8", errors="replace")[:2000].lower()
+        if 'http-equiv="refresh"' in head:  # index.html -> first page redirect
+            continue
+        pages.append(rel.as_posix())
+    return pages
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "page_path" in metafunc.fixturenames:
+        pages = book_pages()
+        metafunc.parametrize("page_path", pages or [None], ids=pages or ["no-build"])
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip locally; under CI a test that cannot run is a failure."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
+    pytest.skip(reason)
+
+
+def find_chromium() -> str | None:
+    explicit = os.environ.get("BP_CHROMIUM")
+    if explicit:
+        return explicit
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".woff": "font/woff",
+        ".woff2": "font/woff2",
+        ".svg": "image/svg+xml",
+    }
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def pages() -> list[str]:
+    return book_pages()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOT_DIR
+
+
+@pytest.fixture(name="skip_or_fail", scope="session")
+def skip_or_fail_fixture():
+    return skip_or_fail
+
+
+@pytest.fixture(scope="session")
+def html_dir() -> Path:
+    if not (HTML_DIR / "index.html").is_file() and not book_pages():
+        skip_or_fail(f"{HTML_DIR} has no built book; run `jupyter-book build .` first")
+    return HTML_DIR
+
+
+@pytest.fixture(scope="session")
+def book_server(html_dir: Path):
+    handler = functools.partial(_QuietHandler, directory=str(html_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# Module scope, not session: a running sync Playwright blocks any other
+# sync_playwright() in the same process (other test modules start their own).
+@pytest.fixture(scope="module")
+def browser():
+    executable = find_chromium()
+    if executable is None:
+        skip_or_fail(
+            "no chromium found (apt-get install chromium, or set BP_CHROMIUM); "
+            "the browser test of the built book did not run"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - depends on the environment
+        skip_or_fail("playwright (python) is not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class PageReport:
+    """What a page did while it was open."""
+
+    url: str
+    offsite: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def problems(self) -> dict[str, list[str]]:
+        return {
+            name: items
+            for name, items in {
+                "off-site requests (blocked)": self.offsite,
+                "failed requests": self.failed,
+                "console errors": self.console_errors,
+                "uncaught page errors": self.page_errors,
+            }.items()
+            if items
+        }
+
+
+@pytest.fixture
+def open_page(browser, book_server):
+    """open_page(path) -> (page, report): load one page of the book offline."""
+    contexts = []
+
+    def _open(path: str):
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, service_workers="block"
+        )
+        contexts.append(context)
+        report = PageReport(url=book_server + path)
+        local = urlsplit(book_server)
+
+        def route(route):
+            url = route.request.url
+            parts = urlsplit(url)
+            if parts.scheme in ("http", "https") and parts.netloc == local.netloc:
+                route.continue_()
+            else:
+                report.offsite.append(url)
+                route.abort("blockedbyclient")
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda msg: msg.type == "error"
+            and report.console_errors.append(f"{msg.text} @ {msg.location.get('url', '')}"),
+        )
+        page.on("pageerror", lambda err: report.page_errors.append(str(err)))
+        page.on(
+            "requestfailed",
+            lambda req: req.url not in report.offsite
+            and report.failed.append(f"{req.url} ({req.failure})"),
+        )
+        page.on(
+            "response",
+            lambda resp: resp.status >= 400 and report.failed.append(f"HTTP {resp.status} {resp.url}"),
+        )
+        page.goto(report.url, wait_until="load")
+        return page, report
+
+    yield _open
+    for context in contexts:
+        context.close()
