@@ -37,11 +37,14 @@ from .gradcheck import numerical_gradients, relative_error
 from .network import Network
 from .training import TrainingResult, accuracy, train
 
+# Last: the exercise catalog builds its reference answers with the API above.
+from . import exercises, quiz  # noqa: E402
+
 __version__ = "0.1.0"
 
 __all__ = [
     "Network", "ForwardPass", "Gradients", "forward", "output_delta", "hidden_deltas",
     "weight_gradients", "bias_gradients", "backprop", "cost", "numerical_gradients",
     "relative_error", "train", "TrainingResult", "accuracy", "activations", "losses",
-    "datasets", "examples",
+    "datasets", "examples", "exercises", "quiz",
 ]

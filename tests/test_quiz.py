@@ -1,0 +1,230 @@
+"""Tests for bpcore.quiz: the structure of the rendered HTML, ids, labels, no external URL.
+
+The behaviour in a real browser is tested in tests/browser/test_quiz_page.py.
+"""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+
+from bpcore import exercises, quiz
+
+
+class Tree(HTMLParser):
+    """Collects every start tag (with its attributes), the text of labels, and scripts."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.scripts, self.labels = [], [], {}
+        self._label_for, self._in_script = None, False
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag == "label":
+            self._label_for = a.get("for")
+            self.labels[self._label_for] = ""
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append(a)
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self._label_for = None
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._label_for is not None:
+            self.labels[self._label_for] += data
+
+    def find(self, tag=None, cls=None):
+        return [a for t, a in self.tags
+                if (tag is None or t == tag) and (cls is None or cls in a.get("class", "").split())]
+
+
+def _numeric():
+    return quiz.numeric("What is δ²₁ of the running example?", answer=0.1425, tol=5e-4,
+                        wrong={0.7152: "You left out σ′(z²).", -0.1425: "The sign is flipped."},
+                        hint="Use BP1.", explanation="δ² = (a² − y) ⊙ σ′(z²).")
+
+
+def _choice():
+    return quiz.multiple_choice(
+        "BP1 multiplies ∂C/∂a by which factor?", ["σ′(z)", "σ′(a)", "σ(z)"], correct=0,
+        hints={1: "σ′ is evaluated at the pre-activation z.", "σ(z)": "That is σ, not σ′."},
+        explanation="δᴸ = ∂C/∂aᴸ ⊙ σ′(zᴸ).")
+
+
+# --------------------------------------------------------------------------------------
+# Structure.
+
+def test_numeric_quiz_structure():
+    tree = Tree(_numeric()._repr_html_())
+    [root] = tree.find("div", "bp-quiz")
+    assert "bp-quiz-numeric" in root["class"] and root["id"].startswith("bpq-")
+    uid = root["id"]
+    [inp] = tree.find("input")
+    assert inp["type"] == "text" and inp["id"] == f"{uid}-input"
+    assert tree.labels[inp["id"]] == "Your answer"
+    assert inp["aria-describedby"] == f"{uid}-question"
+    assert tree.find("p", "bp-quiz-question")[0]["id"] == f"{uid}-question"
+    [button] = tree.find("button", "bp-quiz-check")
+    assert button["type"] == "button"
+    [feedback] = tree.find(cls="bp-quiz-feedback")
+    assert feedback["aria-live"] == "polite" and feedback["role"] == "status"
+    assert len(tree.find(cls="bp-quiz-nojs")) == 1
+    assert len(tree.scripts) == 1 and tree.scripts[0] == {}
+    spec = json.loads(root["data-bp-quiz"])
+    assert spec == {"kind": "numeric", "answer": 0.1425, "tol": 5e-4,
+                    "wrong": [[0.7152, "You left out σ′(z²)."], [-0.1425, "The sign is flipped."]],
+                    "hint": "Use BP1.", "explanation": "δ² = (a² − y) ⊙ σ′(z²)."}
+
+
+def test_multiple_choice_structure():
+    tree = Tree(_choice()._repr_html_())
+    [root] = tree.find("div", "bp-quiz")
+    uid = root["id"]
+    assert len(tree.find("fieldset")) == 1
+    [legend] = tree.find("legend")
+    assert legend["id"] == f"{uid}-question"
+    radios = tree.find("input")
+    assert [r["type"] for r in radios] == ["radio"] * 3
+    assert {r["name"] for r in radios} == {uid}
+    assert [r["value"] for r in radios] == ["0", "1", "2"]
+    assert [tree.labels[r["id"]] for r in radios] == ["σ′(z)", "σ′(a)", "σ(z)"]
+    spec = json.loads(root["data-bp-quiz"])
+    assert spec["correct"] == 0
+    assert spec["hints"] == {"1": "σ′ is evaluated at the pre-activation z.",
+                             "2": "That is σ, not σ′."}
+    assert tree.find(cls="bp-quiz-feedback")[0]["aria-live"] == "polite"
+
+
+def test_ids_are_unique_when_quizzes_are_shown_several_times_on_one_page():
+    q1, q2 = _numeric(), _choice()
+    page = q1._repr_html_() + q2._repr_html_() + q1._repr_html_() + q2._repr_html_()
+    tree = Tree(page)
+    ids = [a["id"] for _, a in tree.tags if "id" in a]
+    assert len(ids) == len(set(ids))
+    names = {a["name"] for a in tree.find("input") if a.get("type") == "radio"}
+    assert len(names) == 2
+    for_targets = [a["for"] for a in tree.find("label")]
+    assert set(for_targets) <= set(ids)
+
+
+def test_no_external_urls_or_resources():
+    page = _numeric()._repr_html_() + _choice()._repr_html_()
+    assert not re.search(r"https?:|//[a-z0-9]|\bsrc=|\bhref=|url\(|@import", page, re.I)
+    tree = Tree(page)
+    assert all("src" not in a for a in tree.scripts)
+    assert not tree.find("link") and not tree.find("img") and not tree.find("iframe")
+
+
+def test_question_text_is_escaped_and_backticks_become_code():
+    q = quiz.numeric("Is <b>this</b> `W @ a` bold?", answer=1.0, tol=0.1)
+    out = q._repr_html_()
+    assert "&lt;b&gt;this&lt;/b&gt;" in out and "<code>W @ a</code>" in out
+    hint = quiz.numeric("q", 1.0, 0.1, wrong={2.0: '"quoted" <hint> & more'})._repr_html_()
+    root = Tree(hint).find("div", "bp-quiz")[0]
+    assert json.loads(root["data-bp-quiz"])["wrong"][0][1] == '"quoted" <hint> & more'
+    assert "<hint>" not in hint and "&lt;hint&gt;" in hint
+
+
+def test_plain_text_form():
+    assert str(_choice()).splitlines() == ["BP1 multiplies ∂C/∂a by which factor?",
+                                           "  (a) σ′(z)", "  (b) σ′(a)", "  (c) σ(z)"]
+    assert repr(_numeric()).startswith("<bpcore.quiz numeric:")
+
+
+# --------------------------------------------------------------------------------------
+# Validation.
+
+@pytest.mark.parametrize("kwargs,error,match", [
+    (dict(tol=0.0), ValueError, "tol must be a positive number"),
+    (dict(tol=-1.0), ValueError, "tol must be a positive number"),
+    (dict(answer=True), TypeError, "answer must be a real number"),
+    (dict(answer="0.5"), TypeError, "answer must be a real number"),
+    (dict(answer=float("nan")), ValueError, "answer must be finite"),
+    (dict(wrong={1.0001: "close"}), ValueError, "within tol = 0.01 of the answer"),
+    (dict(wrong={2.0: "a", 2.001: "b"}), ValueError, "within tol = 0.01 of each other"),
+    (dict(wrong=[2.0]), TypeError, "wrong must be a dict"),
+    (dict(wrong={2.0: 5}), TypeError, "must be a string"),
+    (dict(question=""), ValueError, "question must not be empty"),
+    (dict(question=None), TypeError, "question must be a string"),
+])
+def test_numeric_validation(kwargs, error, match):
+    args = dict(question="q", answer=1.0, tol=0.01)
+    args.update(kwargs)
+    with pytest.raises(error, match=match):
+        quiz.numeric(**args)
+
+
+@pytest.mark.parametrize("kwargs,error,match", [
+    (dict(options=["only"]), ValueError, "at least 2 options"),
+    (dict(options="ab"), TypeError, "options must be a list"),
+    (dict(options=["a", "a"]), ValueError, "distinct"),
+    (dict(correct=5), ValueError, "out of range"),
+    (dict(correct="c"), ValueError, "is not one of the options"),
+    (dict(correct=True), TypeError, "index or text"),
+    (dict(hints={0: "x"}), ValueError, "hint for the correct option"),
+    (dict(hints={"zz": "x"}), ValueError, "is not one of the options"),
+    (dict(hints=["x"]), TypeError, "hints must be a dict"),
+])
+def test_multiple_choice_validation(kwargs, error, match):
+    args = dict(question="q", options=["a", "b"], correct=0)
+    args.update(kwargs)
+    with pytest.raises(error, match=match):
+        quiz.multiple_choice(**args)
+
+
+def test_correct_may_be_given_as_text():
+    assert quiz.multiple_choice("q", ["a", "b"], "b").spec["correct"] == 1
+
+
+# --------------------------------------------------------------------------------------
+# Quizzes built from exercises share the exercises' numbers and hints.
+
+def test_from_exercise_takes_answer_and_wrong_values_from_the_catalog():
+    q = quiz.from_exercise("ch4-bp1-delta", "δ²₁?", index=(0, 0))
+    ref = exercises.reference("ch4-bp1-delta")
+    assert q.spec["answer"] == ref[0, 0]
+    expected = {float(arr[0, 0]): hint for hint, arr in
+                exercises.wrong_answers("ch4-bp1-delta").values()}
+    assert dict(q.spec["wrong"]) == expected
+    assert q.spec["tol"] == pytest.approx(5e-3 * abs(ref[0, 0]))
+
+
+def test_from_exercise_with_a_scalar_answer():
+    q = quiz.from_exercise("ch3-one-neuron-dcdw", "∂C/∂w?")
+    assert q.spec["answer"] == exercises.reference("ch3-one-neuron-dcdw")
+    assert len(q.spec["wrong"]) == 4
+
+
+def test_from_exercise_skips_mistakes_of_another_shape():
+    q = quiz.from_exercise("ch6-bp4-batch", "∂C/∂w²₁₁?", index=(0, 0))
+    names = {hint for _, hint in q.spec["wrong"]}
+    assert exercises.mistakes("ch6-bp4-batch")["missing 1/m"] in names
+    assert exercises.mistakes("ch6-bp4-batch")["transposed"] not in names
+
+
+def test_from_exercise_errors():
+    with pytest.raises(ValueError, match="pass index="):
+        quiz.from_exercise("ch4-bp1-delta", "q")
+    with pytest.raises(ValueError, match="does not pick one entry"):
+        quiz.from_exercise("ch4-bp1-delta", "q", index=(5, 0))
+    with pytest.raises(TypeError, match="does not have a numeric answer"):
+        quiz.from_exercise("ch4-sigmoid-prime", "q")
+    with pytest.raises(ValueError, match="unknown exercise id"):
+        quiz.from_exercise("ch4-nope", "q")
+
+
+def test_wrong_answers_are_arrays_for_numeric_exercises_and_empty_otherwise():
+    wa = exercises.wrong_answers("ch4-bp1-delta")
+    assert set(wa) == set(exercises.mistakes("ch4-bp1-delta"))
+    assert all(isinstance(arr, np.ndarray) for _, arr in wa.values())
+    assert exercises.wrong_answers("ch4-my-output-delta") == {}
