@@ -53,6 +53,8 @@ True
 from __future__ import annotations
 
 from . import catalog as _catalog  # noqa: F401  (registers the part-I exercises)
+from . import (catalog_ch07, catalog_ch08, catalog_ch09, catalog_ch10,  # noqa: F401
+               catalog_ch11, catalog_ch12)  # part II, one module per chapter
 from .core import (ExerciseInfo, FunctionExercise, Mistake, NumericExercise, Solution,
                    SymbolicExercise, all_ids, get, mistake, register)
 from .feedback import Feedback

@@ -1,0 +1,2 @@
+"""Auto-checked exercises of chapter 11 (see bpcore/exercises/__init__.py for the template)."""
+from __future__ import annotations
