@@ -60,7 +60,7 @@ _STYLE = (
     ".bp-quiz{border:1px solid rgba(127,127,127,.5);border-radius:6px;padding:.75em 1em;"
     "margin:1em 0;color:inherit}"
     ".bp-quiz fieldset{border:0;margin:0;padding:0;min-width:0}"
-    ".bp-quiz .bp-quiz-question{font-weight:600;margin:0 0 .5em;padding:0}"
+    ".bp-quiz .bp-quiz-question{font-weight:600;font-size:inherit;line-height:inherit;float:none;width:auto;margin:0 0 .5em;padding:0}"
     ".bp-quiz .bp-quiz-option{margin:.3em 0}"
     ".bp-quiz .bp-quiz-option label{margin-left:.4em}"
     ".bp-quiz .bp-quiz-input{font:inherit;width:11em;margin:0 .5em;padding:.25em .5em;"

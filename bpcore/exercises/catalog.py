@@ -194,7 +194,7 @@ numeric(
                 "neuron.",
                 lambda d: d.a[0].shape),
     ],
-    hint="a^l has shape (n_l, m).",
+    hint="aˡ has shape (nₗ, m).",
     explanation="a² has one row per output neuron and one column per sample: (10, 64).")
 
 
@@ -648,29 +648,29 @@ def _bp2_oracle(W_next, delta_next, z):
 
 
 def my_hidden_delta(W_next, delta_next, z):
-    """BP2 for a sigmoid layer: δ^l = ((W^{l+1})ᵀ δ^{l+1}) ⊙ σ′(z^l)."""
+    """BP2 for a sigmoid layer: δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ)."""
     return (W_next.T @ delta_next) * bpcore.activations.sigmoid_prime(z)
 
 
 function(
     id="ch5-my-hidden-delta", chapter=5, title="Write BP2",
     prompt="Write def my_hidden_delta(W_next, delta_next, z) returning "
-           "δ^l = ((W^{l+1})ᵀ δ^{l+1}) ⊙ σ′(z^l) for a sigmoid layer l. W_next is W^{l+1}, "
-           "shape (n_{l+1}, n_l); delta_next is δ^{l+1}, shape (n_{l+1}, m); z is z^l, shape "
-           "(n_l, m).",
+           "δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ) for a sigmoid layer l. W_next is Wˡ⁺¹, "
+           "shape (nₗ₊₁, nₗ); delta_next is δˡ⁺¹, shape (nₗ₊₁, m); z is zˡ, shape "
+           "(nₗ, m).",
     name="my_hidden_delta", params=("W_next", "delta_next", "z"),
-    returns="δ^l, an array of the shape of z",
+    returns="δˡ, an array of the shape of z",
     cases=_bp2_cases, oracle=_bp2_oracle, model=my_hidden_delta,
     mistakes=[
         mistake("W not transposed",
-                "W^{l+1} was not transposed: it has shape (n_{l+1}, n_l), so W^{l+1} δ^{l+1} "
-                "does not fit. BP2 sends the delta back through (W^{l+1})ᵀ: W_next.T @ "
+                "Wˡ⁺¹ was not transposed: it has shape (nₗ₊₁, nₗ), so Wˡ⁺¹ δˡ⁺¹ "
+                "does not fit. BP2 sends the delta back through (Wˡ⁺¹)ᵀ: W_next.T @ "
                 "delta_next.",
                 lambda W_next, delta_next, z: (W_next @ delta_next) * sigmoid_prime(z),
                 error="matmul"),
         mistake("missing σ′",
-                "You left out σ′(z): BP2 multiplies (W^{l+1})ᵀ δ^{l+1} entry by entry by "
-                "σ′(z^l).",
+                "You left out σ′(z): BP2 multiplies (Wˡ⁺¹)ᵀ δˡ⁺¹ entry by entry by "
+                "σ′(zˡ).",
                 lambda W_next, delta_next, z: W_next.T @ delta_next),
         mistake("σ′ of the activation",
                 "You applied σ′ to σ(z), the activation. BP2 needs σ′ at the pre-activation "
@@ -702,13 +702,13 @@ numeric(
                 "over the batch.",
                 lambda d: (d.delta[1].shape[0], 1)),
     ],
-    explanation="δ^l has the shape of z^l: (n_l, m) = (30, 64).")
+    explanation="δˡ has the shape of zˡ: (nₗ, m) = (30, 64).")
 
 # ======================================================================================
 # Chapter 6: weight and bias gradients (BP3, BP4).
 
-_BATCH_DATA = ("The running example's network saw a batch of m = 4 samples: d['a'][l] is a^l "
-               "(d['a'][0] is x) and d['delta'][l] is δ^l, for l = 1, 2, each with one column "
+_BATCH_DATA = ("The running example's network saw a batch of m = 4 samples: d['a'][l] is aˡ "
+               "(d['a'][0] is x) and d['delta'][l] is δˡ, for l = 1, 2, each with one column "
                "per sample.")
 
 
@@ -728,7 +728,7 @@ numeric(
                 "∂C/∂W² = (1/m) δ² (a¹)ᵀ.",
                 lambda d: d.delta[2] @ d.a[1].T),
         mistake("wrong layer",
-                "You used a², the output of layer 2 (a^l instead of a^{l−1}). BP4 pairs δ² "
+                "You used a², the output of layer 2 (aˡ instead of aˡ⁻¹). BP4 pairs δ² "
                 "with a¹, the input that W² multiplies.",
                 lambda d: d.delta[2] @ d.a[2].T / d.m),
         mistake("wrong delta",
@@ -777,7 +777,7 @@ numeric(
                 "You used δ², the output delta. W¹ feeds layer 1, so its gradient takes δ¹.",
                 lambda d: d.delta[2] @ d.a[0].T),
         mistake("wrong layer",
-                "You used a¹, the output of layer 1 (a^l instead of a^{l−1}). W¹ multiplies "
+                "You used a¹, the output of layer 1 (aˡ instead of aˡ⁻¹). W¹ multiplies "
                 "the input x = a⁰, so ∂C/∂W¹ = δ¹ (a⁰)ᵀ.",
                 lambda d: d.delta[1] @ d.a[1].T),
     ],
@@ -799,27 +799,27 @@ def _bp4_oracle(delta, a_prev):
 
 
 def my_weight_gradient(delta, a_prev):
-    """BP4 for a batch: ∂C/∂W^l = (1/m) δ^l (a^{l−1})ᵀ."""
+    """BP4 for a batch: ∂C/∂Wˡ = (1/m) δˡ (aˡ⁻¹)ᵀ."""
     m = delta.shape[1]
     return delta @ a_prev.T / m
 
 
 function(
     id="ch6-my-weight-gradient", chapter=6, title="Write BP4",
-    prompt="Write def my_weight_gradient(delta, a_prev) returning ∂C/∂W^l = (1/m) δ^l "
-           "(a^{l−1})ᵀ, where delta is δ^l, shape (n_l, m), and a_prev is a^{l−1}, shape "
-           "(n_{l−1}, m).",
+    prompt="Write def my_weight_gradient(delta, a_prev) returning ∂C/∂Wˡ = (1/m) δˡ "
+           "(aˡ⁻¹)ᵀ, where delta is δˡ, shape (nₗ, m), and a_prev is aˡ⁻¹, shape "
+           "(nₗ₋₁, m).",
     name="my_weight_gradient", params=("delta", "a_prev"),
-    returns="an array of shape (n_l, n_{l−1}), the shape of W^l",
+    returns="an array of shape (nₗ, nₗ₋₁), the shape of Wˡ",
     cases=_bp4_cases, oracle=_bp4_oracle, model=my_weight_gradient,
     mistakes=[
         mistake("missing 1/m",
                 "Off by a factor of m: average over the batch. The cost is a mean, so "
-                "∂C/∂W^l = (1/m) δ^l (a^{l−1})ᵀ.",
+                "∂C/∂Wˡ = (1/m) δˡ (aˡ⁻¹)ᵀ.",
                 lambda delta, a_prev: delta @ a_prev.T),
         mistake("transposed",
-                "Your gradient is transposed: it must have the shape of W^l, "
-                "(n_l, n_{l−1}). It is δ^l (a^{l−1})ᵀ, not a^{l−1} (δ^l)ᵀ.",
+                "Your gradient is transposed: it must have the shape of Wˡ, "
+                "(nₗ, nₗ₋₁). It is δˡ (aˡ⁻¹)ᵀ, not aˡ⁻¹ (δˡ)ᵀ.",
                 lambda delta, a_prev: a_prev @ delta.T / delta.shape[1]),
         mistake("divided by the wrong size",
                 "You divided by a layer size instead of the batch size m, the number of "
