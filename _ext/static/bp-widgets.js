@@ -209,6 +209,15 @@
         }
       });
     });
+    // A stepper picture's description is written out beside it (.bp-alt, because the
+    // Image widget has no alt trait); make it the image's real alt text too.
+    document.querySelectorAll(".bp-step").forEach(function (step) {
+      var text = step.querySelector(".bp-alt");
+      var img = step.querySelector("img.bp-figure");
+      if (text && img && !img.getAttribute("alt")) {
+        img.setAttribute("alt", text.textContent.trim());
+      }
+    });
     document.querySelectorAll(".jupyter-widgets img:not([alt])").forEach(function (img) {
       img.setAttribute("alt", img.getAttribute("title") || "");
     });

@@ -242,6 +242,11 @@ def test_page_works_offline(page_path, open_page, html_dir, screenshot_dir, skip
                 re.compile(r"\S"), timeout=2_000
             )
 
+        # every visible stepper picture carries its description as real alt text
+        for img in page.locator(".bp-step img.bp-figure").all():
+            if img.is_visible():
+                expect(img).to_have_attribute("alt", re.compile(r"\S{3}"), timeout=2_000)
+
         page.screenshot(path=str(screenshot_dir / f"{stem}.png"), full_page=True)
 
         steppers = page.locator(".bp-stepper")
