@@ -674,12 +674,13 @@ def _is_literal(node):
 
 
 def test_no_wrong_answer_is_a_hard_coded_number():
-    source = pathlib.Path(exercises.__file__).with_name("catalog.py").read_text(encoding="utf-8")
     found = 0
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "mistake":
-            wrong = node.args[2] if len(node.args) > 2 else None
-            assert isinstance(wrong, ast.Lambda), f"line {node.lineno}: wrong must be a lambda"
-            assert not _is_literal(wrong.body), f"line {node.lineno}: a hard-coded wrong answer"
-            found += 1
+    for path in sorted(pathlib.Path(exercises.__file__).parent.glob("catalog*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "mistake":
+                wrong = node.args[2] if len(node.args) > 2 else None
+                where = f"{path.name} line {node.lineno}"
+                assert isinstance(wrong, ast.Lambda), f"{where}: wrong must be a lambda"
+                assert not _is_literal(wrong.body), f"{where}: a hard-coded wrong answer"
+                found += 1
     assert found == sum(len(exercises.mistakes(i)) for i in IDS)

@@ -1,2 +1,192 @@
-"""Auto-checked exercises of chapter 11 (see bpcore/exercises/__init__.py for the template)."""
+"""Auto-checked exercises of chapter 11: one algorithm, many notations.
+
+The exercises translate the running example into the conventions of the sources: Feng's
+from-to weights, the derivation article's bias-folded matrix, the short note's row
+vectors, and Feng's weight-gradient equations repaired so that their shapes chain.  Every
+reference and every wrong answer is computed from the running example with bpcore (see
+bpcore/exercises/__init__.py for the template).
+"""
 from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+import bpcore
+from bpcore import notation
+from bpcore.activations import sigmoid, sigmoid_prime
+
+from .core import NumericExercise, mistake, register
+
+
+def _numeric(**fields):
+    return register(NumericExercise(**fields))
+
+
+def _running():
+    """The running example with its forward pass, deltas and to-from gradients.
+
+    Attributes: net, x, y, W[l], b[l], z[l], a[l] (a[0] = x), delta[l], grad_W[l] for
+    l = 1, 2 (the book's layer numbers).
+    """
+    ex = bpcore.examples.running_example()
+    net, x, y = ex.net, ex.x, ex.y
+    fp = bpcore.forward(net, x)
+    deltas = bpcore.hidden_deltas(net, fp, bpcore.output_delta(net, fp, y, ex.loss))
+    grads = bpcore.backprop(net, x, y, ex.loss)
+    layers = range(1, net.n_layers + 1)
+    return SimpleNamespace(
+        net=net, x=x, y=y, m=1,
+        W={l: net.weights[l - 1] for l in layers}, b={l: net.biases[l - 1] for l in layers},
+        z={l: fp.zs[l - 1] for l in layers},
+        a={l: fp.activations[l] for l in range(net.n_layers + 1)},
+        delta={l: deltas[l - 1] for l in layers},
+        grad_W={l: grads.weights[l - 1] for l in layers})
+
+
+# --------------------------------------------------------------------------------------
+# Feng's from-to weights.
+
+_numeric(
+    id="ch11-from-to", chapter=11, title="The output layer's weights in Feng's convention",
+    prompt="Feng (2020) writes w_ij for the weight FROM node i of the layer below TO node j, "
+           "and collects them with i as the row. Give the running example's output-layer "
+           "weights in that layout: the matrix whose entry (i, j) is the weight from hidden "
+           "neuron i to output neuron j. d['net'] is the running example; its W² is "
+           "d['net'].weights[1].",
+    setup=_running, answer=lambda d: notation.to_from_to(d.net)[1], given_names=("net",),
+    quantity="Feng's output-layer matrix",
+    mistakes=[
+        mistake("book's layout kept",
+                "That is the book's W², shape (2, 3): row j holds the weights INTO output "
+                "neuron j (to-from). Feng's entry (i, j) runs from i to j, so his matrix is "
+                "W² transposed, shape (3, 2).",
+                lambda d: d.W[2]),
+        mistake("hidden layer instead of output layer",
+                "That is the hidden layer's matrix, (W¹)ᵀ. The output layer is the book's "
+                "layer 2 (Feng's layer 3: he numbers the input layer 1).",
+                lambda d: d.W[1].T),
+        mistake("bias folded in",
+                "You appended the biases as an extra row. Feng's weighted input (3) has no "
+                "bias term; he updates the biases separately in (33)-(34). Give the weights "
+                "alone.",
+                lambda d: notation.fold_bias(d.W[2], d.b[2]).T),
+    ],
+    hint="notation.to_from_to(net) returns one from-to matrix per layer; by hand it is W.T.",
+    explanation="Feng's matrix has the node of layer l-1 as its row and the node of layer l "
+                "as its column: entry (i, j) = w_ij. That is the book's W² transposed, "
+                "shape (n_1, n_2) = (3, 2); notation.to_from_to(net)[1] gives it.")
+
+
+# --------------------------------------------------------------------------------------
+# The derivation article's bias-folded matrix.
+
+_numeric(
+    id="ch11-fold-bias", chapter=11, title="The hidden layer with its bias folded in",
+    prompt="The derivation article gives every layer an extra input fixed at 1, placed LAST, "
+           "and stores the bias as the weight on it: its matrix W_k has one row per neuron "
+           "and nₗ₋₁ + 1 columns. Build that matrix for the running example's hidden "
+           "layer from W¹ = d['net'].weights[0] and b¹ = d['net'].biases[0].",
+    setup=_running, answer=lambda d: notation.fold_bias(d.W[1], d.b[1]),
+    given_names=("net",), quantity="[W¹ | b¹]",
+    mistakes=[
+        mistake("bias placed first",
+                "You put the bias in the first column. The derivation article's bias neuron "
+                "is the LAST entry of each layer's input (a_M = 1), so b is the last column.",
+                lambda d: notation.fold_bias(d.W[1], d.b[1], position="first")),
+        mistake("transposed",
+                "That is [W¹ | b¹] transposed, the row-vector layout of the short note. The "
+                "derivation article's W_k has one ROW per neuron: shape (n_1, n_0 + 1).",
+                lambda d: notation.fold_bias(d.W[1], d.b[1]).T),
+        mistake("bias left out",
+                "That is W¹ alone, shape (3, 2). Fold the bias in as one more column: "
+                "np.hstack([W1, b1[:, None]]).",
+                lambda d: d.W[1]),
+    ],
+    hint="np.hstack([W1, b1[:, None]]), or notation.fold_bias(W1, b1).",
+    explanation="[W¹ | b¹] = np.hstack([W1, b1[:, None]]), shape (3, 3); multiplied by "
+                "[a⁰; 1] it gives W¹a⁰ + b¹ = z¹.")
+
+
+# --------------------------------------------------------------------------------------
+# Feng's (28)/(30), repaired.
+
+def _feng_wrong_sigma(d):
+    """ΔW for the hidden layer if eq. (23) is followed as printed: σ(m) where σ′(m) is
+    meant, in the output delta."""
+    delta2 = (d.a[2] - d.y) * sigmoid(d.z[2])
+    delta1 = (d.W[2].T @ delta2) * sigmoid_prime(d.z[1])
+    return d.a[0] @ delta1.T
+
+
+_numeric(
+    id="ch11-feng-hidden-gradient", chapter=11,
+    title="Feng's hidden-layer ΔW, with shapes that chain",
+    prompt="Feng's (28) writes ΔWˡ = δˡ zˡ⁻¹, which does not chain for column vectors. "
+           "In his own from-to layout (entry (i, j) = ∂Q/∂w_ij, i in the layer below) the "
+           "hidden layer's ΔW is the outer product zˡ⁻¹ (δˡ)ᵀ, like his (15). Compute "
+           "it for the running example (quadratic cost, one sample): zˡ⁻¹ is the input "
+           "x = d['x'] and δˡ is the book's δ¹ = ∂C/∂z¹, from bpcore or by hand. d['net'] "
+           "and d['y'] are given too.",
+    setup=_running, answer=lambda d: d.a[0] @ d.delta[1].T, given_names=("net", "x", "y"),
+    quantity="Feng's ΔW for the hidden layer",
+    mistakes=[
+        mistake("book's layout",
+                "That is the book's ∂C/∂W¹ = δ¹ xᵀ, shape (3, 2), in the to-from layout. "
+                "Feng's ΔW has the input node as its row: x (δ¹)ᵀ, shape (2, 3), the "
+                "transpose.",
+                lambda d: d.grad_W[1]),
+        mistake("σ instead of σ′ in δ²",
+                "Your δ² used σ(z²) where σ′(z²) belongs: eq. (23) as printed drops the prime "
+                "(σˡ⁺¹(m) for σˡ⁺¹′(m)). δ² = (a² − y) ⊙ σ′(z²).",
+                lambda d: _feng_wrong_sigma(d)),
+        mistake("output delta used",
+                "You used δ², the output layer's delta, shape (2, 1). The hidden layer needs "
+                "its own δ¹ = ((W²)ᵀ δ²) ⊙ σ′(z¹), shape (3, 1).",
+                lambda d: d.a[0] @ d.delta[2].T),
+    ],
+    hint="Feng's ΔW for layer ℓ has shape (nₗ₋₁, nₗ): x @ delta1.T with x (2, 1) and "
+         "delta1 (3, 1).",
+    explanation="δ¹ = ((W²)ᵀ δ²) ⊙ σ′(z¹) with δ² = (a² − y) ⊙ σ′(z²). Feng's ΔW = x (δ¹)ᵀ, "
+                "shape (2, 3), is the book's ∂C/∂W¹ transposed.")
+
+
+# --------------------------------------------------------------------------------------
+# The short note's row vectors.
+
+def _row_batch():
+    d = _running()
+    I = np.array([[0.05, 0.10], [0.90, 0.20], [-0.40, 0.70], [0.30, -0.60]])  # rows
+    weights, biases = notation.to_row_layout(d.net)
+    return SimpleNamespace(net=d.net, I=I, W1=weights[0], W2=weights[1], b1=biases[0],
+                           b2=biases[1])
+
+
+_numeric(
+    id="ch11-row-output", chapter=11, title="The running example with row vectors",
+    prompt="The short note stores a sample as a ROW and computes O = f₂(f₁(I W₁) W₂). "
+           "d['I'] holds a batch of 4 samples as rows, shape (4, 2); d['W1'], d['W2'] and "
+           "the bias rows d['b1'], d['b2'] are the running example in that layout (from "
+           "notation.to_row_layout). Compute the output O, one row per sample, with the "
+           "biases added (the note leaves them out, the running example has them).",
+    setup=_row_batch,
+    answer=lambda d: sigmoid(sigmoid(d.I @ d.W1 + d.b1) @ d.W2 + d.b2),
+    given_names=("I", "W1", "W2", "b1", "b2"), quantity="O",
+    mistakes=[
+        mistake("columns, not rows",
+                "You returned one COLUMN per sample, shape (2, 4): the book's layout. In the "
+                "short note's layout every sample is a row, so O has shape (4, 2).",
+                lambda d: bpcore.forward(d.net, d.I.T).output),
+        mistake("biases left out",
+                "You left out the biases, as the note's formula does. The running example "
+                "has them: O = f₂(f₁(I W₁ + b₁) W₂ + b₂), with each bias row added to every "
+                "row.",
+                lambda d: sigmoid(sigmoid(d.I @ d.W1) @ d.W2)),
+        mistake("hidden activation skipped",
+                "You fed A₁ = I W₁ + b₁ into the second layer. The second layer reads "
+                "O₁ = f₁(A₁), the hidden activation.",
+                lambda d: sigmoid((d.I @ d.W1 + d.b1) @ d.W2 + d.b2)),
+    ],
+    hint="Row layout: A = I @ W + b with b a (1, n) row; O = sigmoid(A).",
+    explanation="O = σ(σ(I W₁ + b₁) W₂ + b₂), shape (4, 2); it is bpcore's column-layout "
+                "output transposed.")

@@ -1,2 +1,198 @@
-"""Auto-checked exercises of chapter 12 (see bpcore/exercises/__init__.py for the template)."""
+"""Auto-checked exercises of chapter 12: replicating Rumelhart, Hinton & Williams (1986).
+
+The mirror-symmetry task: 6 input bits, 2 hidden units, 1 output, all 64 patterns from
+:func:`bpcore.datasets.mirror_symmetry`.  The exercises cover the cost scaling (RHW sum
+over cases, bpcore averages), why mirror weights in the ratio 1:2:4 separate the
+symmetric patterns, and reading that ratio off a trained network.  References and wrong
+answers are computed with bpcore (see bpcore/exercises/__init__.py for the template).
+"""
 from __future__ import annotations
+
+import functools
+from types import SimpleNamespace
+
+import numpy as np
+
+import bpcore
+
+from .core import NumericExercise, mistake, register
+
+EPSILON, ALPHA = 0.1, 0.9     # RHW's learning rate (on the summed cost) and momentum
+
+
+def _numeric(**fields):
+    return register(NumericExercise(**fields))
+
+
+# --------------------------------------------------------------------------------------
+# The cost scaling: RHW's E sums over the cases, bpcore's C averages.
+
+def _sum_gradient_data():
+    x, y = bpcore.datasets.mirror_symmetry()
+    net = bpcore.Network.random([6, 2, 1], "sigmoid", seed=0)
+    g = bpcore.backprop(net, x, y, "mse")
+    return SimpleNamespace(net=net, x=x, y=y, m=x.shape[1], grad_W2=g.weights[1])
+
+
+_numeric(
+    id="ch12-sum-gradient", chapter=12, title="∂E/∂W² for RHW's summed cost",
+    prompt="Rumelhart, Hinton & Williams minimise E = ½ Σ_c Σ_j (y_jc − d_jc)², summed over "
+           "all cases c. bpcore's quadratic cost C is the MEAN over the cases. For the "
+           "6-2-1 network d['net'] on all 64 mirror-symmetry patterns (d['x'], d['y']), "
+           "give ∂E/∂W², shape (1, 2).",
+    setup=_sum_gradient_data, answer=lambda d: d.m * d.grad_W2,
+    given_names=("net", "x", "y"), quantity="∂E/∂W²",
+    mistakes=[
+        mistake("the mean, not the sum",
+                "That is bpcore's ∂C/∂W², the gradient of the MEAN cost. E sums over the "
+                "64 cases, so E = 64 C and ∂E/∂W² = 64 ∂C/∂W².",
+                lambda d: d.grad_W2),
+        mistake("divided by m",
+                "You divided by m = 64. E is the sum over the cases, 64 times the mean "
+                "C: multiply ∂C/∂W² by 64.",
+                lambda d: d.grad_W2 / d.m),
+        mistake("the ½ dropped",
+                "Your gradient is twice too large: E carries the ½, exactly like bpcore's "
+                "quadratic cost, so the ½ cancels the 2 of the square and nothing else "
+                "changes. ∂E/∂W² = 64 ∂C/∂W².",
+                lambda d: 2 * d.m * d.grad_W2),
+    ],
+    hint="bpcore.backprop(net, x, y).weights[1] is ∂C/∂W² for the mean C = E / 64.",
+    explanation="E = Σ_c ½‖y_c − d_c‖² = m C with m = 64, so every gradient of E is 64 times "
+                "the gradient bpcore returns: 64 * bpcore.backprop(net, x, y).weights[1].")
+
+
+def _rate_data():
+    x, _ = bpcore.datasets.mirror_symmetry()
+    return SimpleNamespace(epsilon=EPSILON, m=x.shape[1])
+
+
+_numeric(
+    id="ch12-equivalent-rate", chapter=12, title="The learning rate on the mean cost",
+    prompt="RHW's step is Δw = −ε ∂E/∂w with ε = d['epsilon'] = 0.1 on the cost SUMMED over "
+           "the m = d['m'] = 64 cases. bpcore.train steps on the MEAN cost C = E / m: "
+           "Δw = −η ∂C/∂w. Which learning_rate η gives exactly RHW's step?",
+    setup=_rate_data, answer=lambda d: d.epsilon * d.m, given_names=("epsilon", "m"),
+    quantity="learning_rate",
+    mistakes=[
+        mistake("divided by m",
+                "You divided ε by m. ∂C/∂w is 64 times SMALLER than ∂E/∂w, so to take the "
+                "same step the rate on C must be 64 times LARGER: η = 64 ε.",
+                lambda d: d.epsilon / d.m),
+        mistake("ε unchanged",
+                "With η = ε = 0.1 on the mean cost, every step is 64 times smaller than "
+                "RHW's. −η ∂C/∂w = −ε ∂E/∂w needs η = m ε.",
+                lambda d: d.epsilon),
+        mistake("½ counted twice",
+                "Both E and bpcore's quadratic cost carry the ½, so it cancels: C = E / m "
+                "exactly, and η = m ε with no extra factor of ½.",
+                lambda d: d.epsilon * d.m / 2),
+    ],
+    hint="Write ∂E/∂w in terms of ∂C/∂w, then match the two steps.",
+    explanation="E = m C gives ∂E/∂w = m ∂C/∂w, so −ε ∂E/∂w = −(m ε) ∂C/∂w: η = 64 × 0.1 = 6.4.")
+
+
+# --------------------------------------------------------------------------------------
+# Why 1:2:4: a hidden unit must see zero input only for symmetric patterns.
+
+def _zero_input_data():
+    x, y = bpcore.datasets.mirror_symmetry()
+    # equal and opposite on mirror bits; magnitudes 2 (outer), 1 (middle), 1 (centre)
+    w = np.array([2.0, 1.0, 1.0, -1.0, -1.0, -2.0])
+    zero = np.isclose(w @ x, 0.0)
+    symmetric = y[0] == 1.0
+    return SimpleNamespace(x=x, y=y, w=w, zero=zero, symmetric=symmetric)
+
+
+_numeric(
+    id="ch12-zero-input-count", chapter=12,
+    title="Non-symmetric patterns a 1:1:2 hidden unit cannot see",
+    prompt="A hidden unit with weights d['w'] = (2, 1, 1, −1, −1, −2) on the 6 bits is "
+           "antisymmetric (mirror weights equal and opposite), so every symmetric pattern "
+           "gives it a total input w·x = 0 from the bits. Its magnitudes are 1:1:2 instead "
+           "of the paper's 1:2:4. Over the 64 patterns d['x'] (one per column; d['y'] marks "
+           "the symmetric ones), how many NON-symmetric patterns also give w·x = 0?",
+    setup=_zero_input_data,
+    answer=lambda d: int(np.sum(d.zero & ~d.symmetric)), given_names=("x", "y", "w"),
+    quantity="the number of non-symmetric patterns with w·x = 0",
+    rtol=0.0, atol=1e-9,
+    mistakes=[
+        mistake("symmetric patterns counted",
+                "You counted every pattern with w·x = 0, the 8 symmetric ones included. "
+                "Leave out the columns where y = 1.",
+                lambda d: int(np.sum(d.zero))),
+        mistake("patterns with a nonzero input counted",
+                "You counted the patterns whose input is NOT zero. Count those with "
+                "w·x = 0 (use np.isclose) among the non-symmetric ones.",
+                lambda d: int(np.sum(~d.zero & ~d.symmetric))),
+        mistake("signs dropped",
+                "With |w| = (2, 1, 1, 1, 1, 2), every weight is positive, so only the "
+                "all-zero pattern gives 0. Keep the signs: mirror weights cancel.",
+                lambda d: int(np.sum(np.isclose(np.abs(d.w) @ d.x, 0.0) & ~d.symmetric))),
+    ],
+    hint="np.isclose(w @ x, 0) marks the zero inputs; y[0] == 0 marks the non-symmetric "
+         "patterns.",
+    explanation="Write sₖ = xₖ − x₇₋ₖ ∈ {−1, 0, 1} for the three mirror pairs: the input "
+                "is 2 s₁ + s₂ + s₃, which vanishes for s = (0, 1, −1), (0, −1, 1), (1, −1, −1) "
+                "and (−1, 1, 1): 2 + 2 + 1 + 1 = 6 non-symmetric patterns. With 1:2:4 the "
+                "input s₁ + 2 s₂ + 4 s₃ is zero only when s = 0.")
+
+
+# --------------------------------------------------------------------------------------
+# Reading the ratio off a trained network.
+
+@functools.lru_cache(maxsize=1)
+def _trained_hidden_weights():
+    """W¹ after RHW-style training of Network.random([6, 2, 1], seed=2) (full batch,
+    η = 6.4 on the mean cost, momentum 0.9) until every output is within 0.1 of its
+    target; read-only."""
+    x, y = bpcore.datasets.mirror_symmetry()
+    result = bpcore.train(
+        bpcore.Network.random([6, 2, 1], "sigmoid", seed=2), x, y, epochs=3000,
+        learning_rate=EPSILON * x.shape[1], momentum=ALPHA, progress=False,
+        until=lambda net: np.max(np.abs(bpcore.forward(net, x).output - y)) < 0.1)
+    return result.network.weights[0]
+
+
+def _pair_magnitudes(w):
+    """|w| averaged over each mirror pair, from the centre outwards: bits (3, 4), (2, 5),
+    (1, 6)."""
+    w = np.abs(np.asarray(w, dtype=float))
+    return np.array([w[2] + w[3], w[1] + w[4], w[0] + w[5]]) / 2
+
+
+def _ratio_data():
+    W1 = _trained_hidden_weights()
+    mags = _pair_magnitudes(W1[0])
+    return SimpleNamespace(W1=np.array(W1), w=np.array(W1[0]), mags=mags)
+
+
+_numeric(
+    id="ch12-mirror-ratios", chapter=12, title="The 1:2:4 ratio in a trained network",
+    prompt="d['W1'] holds the hidden weights W¹, shape (2, 6), of a 6-2-1 network trained on "
+           "mirror symmetry (from bpcore.Network.random([6, 2, 1], seed=2), full batch, "
+           "learning_rate 6.4, momentum 0.9). For hidden unit 1 (row 0), average |w| over "
+           "each mirror pair of bits, (3, 4), (2, 5) and (1, 6), sort the three averages "
+           "from smallest to largest and divide by the smallest. Give the three ratios.",
+    setup=_ratio_data, answer=lambda d: np.sort(d.mags) / np.min(d.mags),
+    given_names=("W1",), quantity="the sorted magnitude ratios", rtol=5e-3,
+    mistakes=[
+        mistake("not sorted",
+                "Your ratios are in position order (centre, middle, outer). Sort the three "
+                "averages first: the question is whether they are 1:2:4 in SOME order.",
+                lambda d: d.mags / np.min(d.mags)),
+        mistake("divided by the largest",
+                "You divided by the largest magnitude, which gives 1/4 : 1/2 : 1 for the "
+                "paper's pattern. Divide by the smallest so the first ratio is 1.",
+                lambda d: np.sort(d.mags) / np.max(d.mags)),
+        mistake("signs kept",
+                "Mirror weights have opposite signs, so averaging the signed weights gives "
+                "about 0. Average the magnitudes |w|.",
+                lambda d: np.sort(np.array([d.w[2] + d.w[3], d.w[1] + d.w[4],
+                                            d.w[0] + d.w[5]]) / 2)
+                / np.min(d.mags)),
+    ],
+    hint="np.abs(w), then the pairs (w[2], w[3]), (w[1], w[4]), (w[0], w[5]); np.sort; "
+         "divide by the first.",
+    explanation="np.sort(pair magnitudes) / their minimum. For this solution the ratios come out "
+                "close to 1 : 2 : 4, the pattern of the paper's Figure 1.")
