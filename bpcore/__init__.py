@@ -30,7 +30,7 @@ The four equations
 >>> bpcore.relative_error(g, bpcore.numerical_gradients(net, x, y)) < 1e-8
 True
 """
-from . import activations, datasets, examples, losses, notation
+from . import activations, datasets, examples, jacobians, losses, notation
 from .engine import (ForwardPass, Gradients, backprop, bias_gradients, cost, forward,
                      hidden_deltas, output_delta, weight_gradients)
 from .gradcheck import numerical_gradients, relative_error
@@ -46,5 +46,5 @@ __all__ = [
     "Network", "ForwardPass", "Gradients", "forward", "output_delta", "hidden_deltas",
     "weight_gradients", "bias_gradients", "backprop", "cost", "numerical_gradients",
     "relative_error", "train", "TrainingResult", "accuracy", "activations", "losses",
-    "datasets", "examples", "exercises", "quiz", "notation",
+    "datasets", "examples", "exercises", "quiz", "notation", "jacobians",
 ]

@@ -26,7 +26,8 @@ def numerical_gradients(net, x, y, loss="mse", eps=1e-6):
     """
     eps = v.positive_number(eps, "eps")
     x2, y2, _ = _inputs(net, x, y, loss)
-    params = [np.array(p) for p in net.weights] + [np.array(p) for p in net.biases]
+    # C order, so that reshape(-1) below is a view and a nudge reaches the network
+    params = [np.array(p, order="C") for p in net.weights + net.biases]
     L = net.n_layers
     work = Network._unchecked(params[:L], params[L:], net.activations, net.dtype)
     grads = [np.zeros_like(p) for p in params]

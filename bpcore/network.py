@@ -14,7 +14,7 @@ _DTYPES = {"float64": np.float64, "float32": np.float32}
 
 
 def _readonly_copy(arr):
-    out = np.array(arr, copy=True)
+    out = np.array(arr, copy=True, order="C")
     out.setflags(write=False)
     return out
 

@@ -80,8 +80,11 @@ def train(net, x, y, *, epochs, learning_rate, loss="mse", batch_size=None, mome
     the momentum rule of Rumelhart, Hinton & Williams (1986), with epsilon = learning_rate
     and alpha = momentum.  Weight decay (L2) applies to weights, not biases.
 
+    Each epoch of mini-batches draws exactly one ``rng.permutation(m)``.
+
     ``until(net) -> bool`` is checked after every epoch; training stops as soon as it
-    returns True.  ``progress``: True shows a tqdm progress bar, False hides it, None
+    returns True.  It receives a read-only view of the network being trained, whose
+    arrays change as training goes on: call ``net.replace()`` to keep a snapshot.  ``progress``: True shows a tqdm progress bar, False hides it, None
     shows it only inside a Jupyter notebook.  ``rng`` is an int seed or a numpy Generator.
     The input network is never modified; the result holds a new one.
 
@@ -145,7 +148,7 @@ def train(net, x, y, *, epochs, learning_rate, loss="mse", batch_size=None, mome
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(loss=f"{result.loss[-1]:.4g}", refresh=False)
-            if until is not None and until(work):
+            if until is not None and until(_readonly_view(work)):
                 result.stopped_early = True
                 break
     finally:
@@ -153,6 +156,16 @@ def train(net, x, y, *, epochs, learning_rate, loss="mse", batch_size=None, mome
             bar.close()
     result.network = net.replace(work.weights, work.biases)
     return result
+
+
+def _readonly_view(work):
+    """``work`` as a network whose arrays cannot be written through (they still change)."""
+    def view(arr):
+        out = arr.view()
+        out.setflags(write=False)
+        return out
+    return Network._unchecked([view(W) for W in work.weights], [view(b) for b in work.biases],
+                              work.activations, work.dtype)
 
 
 def _sgd_epoch(work, velocity, x, y, loss, order, batch_size, learning_rate, momentum,

@@ -113,8 +113,7 @@ def test_matched_pairs_give_a_minus_y(act, loss):
 
 # Matt Mazur, "A Step by Step Backpropagation Example" (2015), cited in Punnen's chapter.
 # A 2-2-2 sigmoid network; inputs .05/.10, targets .01/.99, learning rate 0.5.
-MAZUR = bpcore.Network([[[.15, .20], [.25, .30]], [[.40, .45], [.50, .55]]],
-                       [[.35, .35], [.60, .60]], "sigmoid")
+MAZUR = bpcore.examples.mazur_example().net
 MAZUR_X, MAZUR_Y = np.array([.05, .10]), np.array([.01, .99])
 
 
@@ -188,3 +187,13 @@ def test_float32_network_computes_in_float32():
     net = bpcore.Network.random([3, 2, 1], seed=0, dtype="float32")
     g = bpcore.backprop(net, np.ones((3, 2)), np.ones((1, 2)))
     assert g.weights[0].dtype == np.float32
+
+
+def test_numerical_gradients_of_a_column_major_network():
+    # a network built from transposed (Fortran-ordered) arrays, as the notation converters do
+    W = np.asfortranarray([[.1, .2], [.3, .4], [.5, -.6]])
+    net = bpcore.Network([W, np.ones((1, 3))], [np.zeros(3), np.zeros(1)], "sigmoid")
+    x, y = np.array([[1.0], [2.0]]), np.array([[0.3]])
+    numeric = bpcore.numerical_gradients(net, x, y)
+    assert np.abs(numeric.weights[0]).max() > 1e-3
+    assert bpcore.relative_error(numeric, bpcore.backprop(net, x, y)) < 1e-8

@@ -1,2 +1,174 @@
-"""Auto-checked exercises of chapter 8 (see bpcore/exercises/__init__.py for the template)."""
+"""Auto-checked exercises of chapter 8 (see bpcore/exercises/__init__.py for the template).
+
+Chapter 8 works Matt Mazur's "A Step by Step Backpropagation Example" (2015) in the book's
+notation: a 2-2-2 sigmoid network with inputs 0.05/0.10, targets 0.01/0.99, learning rate
+0.5 and E = Σ ½(target − out)², which is the book's C for one sample.  His weights
+w1..w8 are the entries of W¹ = [[w1, w2], [w3, w4]] and W² = [[w5, w6], [w7, w8]]
+(row j = the neuron the weight goes TO, column k = the neuron it comes FROM).  Every
+reference and wrong answer is computed with bpcore.
+"""
 from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+import bpcore
+from bpcore.activations import sigmoid_prime
+
+from .catalog import network_state, numeric
+from .core import mistake
+
+__all__ = ["mazur"]
+
+
+def mazur(eta=0.5):
+    """Everything bpcore computes for Mazur's network and sample, plus the learning rate
+    ``eta`` and the weights after one round of the walk-through (weights updated, biases
+    frozen): ``W_new[l]``.  Keys as in :func:`bpcore.exercises.catalog.network_state`.
+
+    >>> d = mazur()
+    >>> f"{d.W_new[2][0, 0]:.8f}"            # Mazur's w5+ = 0.35891648
+    '0.35891648'
+    """
+    net = bpcore.Network([np.array([[0.15, 0.20], [0.25, 0.30]]),
+                          np.array([[0.40, 0.45], [0.50, 0.55]])],
+                         [np.array([0.35, 0.35]), np.array([0.60, 0.60])], "sigmoid")
+    d = network_state(net, np.array([[0.05], [0.10]]), np.array([[0.01], [0.99]]))
+    W_new = {l: d.W[l] - eta * d.grad_W[l] for l in (1, 2)}
+    return SimpleNamespace(**vars(d), eta=eta, W_new=W_new)
+
+
+def _delta1_through_new_W2(d):
+    """δ¹ by BP2 sent back through the already-updated W² (a mistake, see the chapter)."""
+    return (d.W_new[2].T @ d.delta[2]) * sigmoid_prime(d.z[1])
+
+
+_MAZUR_DATA = ("Mazur's network is d['net'] (W¹ = [[w1, w2], [w3, w4]], "
+               "W² = [[w5, w6], [w7, w8]], b¹ = [0.35, 0.35], b² = [0.60, 0.60]), with input "
+               "d['x'] = [0.05, 0.10], target d['y'] = [0.01, 0.99], learning rate "
+               "η = d['eta'] = 0.5 and the quadratic cost. ")
+
+
+numeric(
+    id="ch8-mazur-w6", chapter=8, title="Mazur's w6 after one round",
+    prompt=_MAZUR_DATA + "Mazur's w6 runs from hidden neuron h2 to output neuron o1. Give "
+           "its value w6⁺ after one round of gradient descent, to at least 8 decimals.",
+    setup=mazur, answer=lambda d: d.W_new[2][0, 1], given_names=("net", "x", "y", "eta"),
+    quantity="w6⁺", rtol=1e-7, atol=1e-12,
+    mistakes=[
+        mistake("to and from swapped",
+                "That is w7⁺, the weight from h1 to o2. In the book's w²_jk, j is the neuron "
+                "the weight goes TO and k the one it comes FROM: w6 (h2 → o1) is w²₁₂, row 1 "
+                "and column 2 of W².",
+                lambda d: d.W_new[2][1, 0]),
+        mistake("wrong input activation",
+                "You multiplied δ²₁ by out_h1 = a¹₁. BP4 pairs the delta at the weight's "
+                "output end with the activation at its input end: ∂E/∂w6 = δ²₁ a¹₂.",
+                lambda d: d.W[2][0, 1] - d.eta * d.delta[2][0, 0] * d.a[1][0, 0]),
+        mistake("learning rate missing",
+                "You subtracted the whole gradient. The walk-through scales it by the "
+                "learning rate: w6⁺ = w6 − η ∂E/∂w6 with η = 0.5.",
+                lambda d: d.W[2][0, 1] - d.grad_W[2][0, 1]),
+        mistake("sign flipped",
+                "You added the gradient; gradient descent subtracts it: w6 − η ∂E/∂w6.",
+                lambda d: d.W[2][0, 1] + d.eta * d.grad_W[2][0, 1]),
+    ],
+    hint="∂E/∂w6 = δ²₁ a¹₂ (BP4), then w6⁺ = w6 − η ∂E/∂w6.",
+    explanation="w6 = w²₁₂, so ∂E/∂w6 = δ²₁ a¹₂ = (a²₁ − y₁) σ′(z²₁) a¹₂, and "
+                "w6⁺ = 0.45 − 0.5 ∂E/∂w6 = 0.408666186, Mazur's published value.")
+
+
+numeric(
+    id="ch8-mazur-delta-h2", chapter=8, title="The hidden delta of h2",
+    prompt=_MAZUR_DATA + "Give δ¹₂ = ∂E/∂net_h2, the delta of the second hidden neuron, "
+           "before any weight changes. A single number; four significant figures are "
+           "enough.",
+    setup=mazur, answer=lambda d: d.delta[1][1, 0], given_names=("net", "x", "y"),
+    quantity="δ¹₂", rtol=1e-4,
+    mistakes=[
+        mistake("σ′ missing",
+                "That is ∂E/∂out_h2 = ((W²)ᵀ δ²)₂, the error at the neuron's output. Multiply "
+                "by σ′(z¹₂) = out_h2 (1 − out_h2) to get the delta at its net input.",
+                lambda d: (d.W[2].T @ d.delta[2])[1, 0]),
+        mistake("W² not transposed",
+                "You summed over the weights INTO o2 (row 2 of W²). h2 sends its output "
+                "through w6 and w8, the weights FROM it: column 2 of W², i.e. (W²)ᵀ δ².",
+                lambda d: ((d.W[2] @ d.delta[2]) * sigmoid_prime(d.z[1]))[1, 0]),
+        mistake("updated W² used",
+                "You sent δ² back through the UPDATED w6 and w8. Backpropagation uses the "
+                "weights of the forward pass, as Mazur's text says: compute every gradient "
+                "first, then update.",
+                lambda d: _delta1_through_new_W2(d)[1, 0]),
+    ],
+    hint="δ¹₂ = (w6 δ²₁ + w8 δ²₂) σ′(z¹₂), row 2 of BP2.",
+    explanation="BP2: δ¹ = ((W²)ᵀ δ²) ⊙ σ′(z¹). Row 2: (0.45 δ²₁ + 0.55 δ²₂) · "
+                "out_h2 (1 − out_h2).")
+
+
+numeric(
+    id="ch8-mazur-w3", chapter=8, title="Mazur's w3 after one round",
+    prompt=_MAZUR_DATA + "In Mazur's figure and forward pass, w3 runs from input i1 to hidden "
+           "neuron h2. Give w3⁺ after one round, to at least 8 decimals.",
+    setup=mazur, answer=lambda d: d.W_new[1][1, 0], given_names=("net", "x", "y", "eta"),
+    quantity="w3⁺", rtol=1e-7, atol=1e-12,
+    mistakes=[
+        mistake("labelled from the hidden-layer section",
+                "You followed the formula net_h1 = w1·i1 + w3·i2 + b1 from the hidden-layer "
+                "section of the post, which makes w3 a weight from i2 to h1. The figure, the "
+                "forward pass and the published w3⁺ = 0.24975114 agree that w3 runs from i1 to "
+                "h2: w¹₂₁.",
+                lambda d: d.W[1][1, 0] - d.eta * d.delta[1][0, 0] * d.a[0][1, 0]),
+        mistake("to and from swapped",
+                "That is w2⁺, i.e. w¹₁₂ (to h1, from i2). w3 goes TO h2 FROM i1: w¹₂₁, row 2 "
+                "and column 1 of W¹.",
+                lambda d: d.W_new[1][0, 1]),
+        mistake("updated W² used in BP2",
+                "You computed δ¹ through the already-updated w5..w8. Use the weights of the "
+                "forward pass for the whole backward pass, then update.",
+                lambda d: d.W[1][1, 0] - d.eta * _delta1_through_new_W2(d)[1, 0] * d.a[0][0, 0]),
+    ],
+    hint="∂E/∂w3 = δ¹₂ x₁ (BP4), then w3⁺ = w3 − η ∂E/∂w3.",
+    explanation="w3 = w¹₂₁, so ∂E/∂w3 = δ¹₂ x₁ and w3⁺ = 0.25 − 0.5 δ¹₂ · 0.05 = 0.24975114.")
+
+
+def _full_round(d):
+    """The network after one round that updates biases too (BP3), via bpcore.train."""
+    return bpcore.train(d.net, d.x, d.y, epochs=1, learning_rate=d.eta, loss=d.loss,
+                        progress=False).network
+
+
+def _shared_bias_round(d):
+    """One round with one bias per layer, moved by the sum of the layer's deltas."""
+    biases = [b - d.eta * d.delta[l].sum() for l, b in ((1, d.b[1]), (2, d.b[2]))]
+    return d.net.replace(weights=[d.W_new[1], d.W_new[2]], biases=biases)
+
+
+numeric(
+    id="ch8-bias-error", chapter=8, title="The error after one round with bias updates",
+    prompt=_MAZUR_DATA + "Mazur's walk-through updates the eight weights and leaves the "
+           "biases alone. Do one full round instead, updating the four biases too (BP3: "
+           "b^l ← b^l − η δ^l), and give the total error E after that round. A single "
+           "number; six significant figures please.",
+    setup=mazur, answer=lambda d: bpcore.cost(_full_round(d), d.x, d.y, d.loss),
+    given_names=("net", "x", "y", "eta"), quantity="E after one round", rtol=1e-6,
+    mistakes=[
+        mistake("biases frozen",
+                "That is the error when only the weights move, as in the walk-through. Update "
+                "the biases too: b^l ← b^l − η δ^l.",
+                lambda d: bpcore.cost(d.net.replace(weights=[d.W_new[1], d.W_new[2]]),
+                                      d.x, d.y, d.loss)),
+        mistake("error before the update",
+                "That is the error before the round, 0.298371109. Run the forward pass again "
+                "with the new weights and biases.",
+                lambda d: d.C),
+        mistake("one shared bias per layer",
+                "You kept one bias per layer, moved by the sum of the layer's deltas. In the "
+                "book's network each neuron has its own bias b^l_j, moved by its own delta "
+                "δ^l_j.",
+                lambda d: bpcore.cost(_shared_bias_round(d), d.x, d.y, d.loss)),
+    ],
+    hint="bpcore.train(net, x, y, epochs=1, learning_rate=0.5) makes one full round; "
+         "bpcore.cost gives E.",
+    explanation="With the biases moving too, the first round lowers E from 0.298371109 to "
+                "0.280471447, more than the walk-through's weights-only round.")

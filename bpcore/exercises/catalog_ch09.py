@@ -1,2 +1,172 @@
-"""Auto-checked exercises of chapter 9 (see bpcore/exercises/__init__.py for the template)."""
+"""Auto-checked exercises of chapter 9, checking gradients (see bpcore/exercises/__init__.py
+for the template).
+
+Every reference answer and every catalogued mistake's wrong answer is computed here with
+bpcore from the exercise's data; no number is typed in.
+"""
 from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+import bpcore
+
+from .catalog import numeric, symbolic
+from .core import mistake
+
+__all__ = ["nudged_cost", "central_difference_state", "relative_error_state",
+           "forward_pass_state"]
+
+
+def nudged_cost(net, x, y, l, j, k, dw, loss="mse"):
+    """C with the one weight w^l_jk (1-based j, k) moved by ``dw``, all else unchanged.
+
+    >>> ex = bpcore.examples.running_example()
+    >>> nudged_cost(ex.net, ex.x, ex.y, 2, 1, 1, 0.0) == bpcore.cost(ex.net, ex.x, ex.y)
+    True
+    """
+    weights = [np.array(W) for W in net.weights]
+    weights[l - 1][j - 1, k - 1] += dw
+    return bpcore.cost(net.replace(weights=weights), x, y, loss)
+
+
+def central_difference_state():
+    """The running example, the weight w^2_11 and a deliberately large step eps = 0.5."""
+    ex = bpcore.examples.running_example()
+    eps = 0.5
+    l, j, k = 2, 1, 1
+
+    def cost(dw):
+        return nudged_cost(ex.net, ex.x, ex.y, l, j, k, dw, ex.loss)
+
+    return SimpleNamespace(
+        net=ex.net, x=ex.x, y=ex.y, eps=eps, l=l, j=j, k=k,
+        C=cost(0.0), C_plus=cost(eps), C_minus=cost(-eps),
+        exact=float(bpcore.backprop(ex.net, ex.x, ex.y, ex.loss).weights[l - 1][j - 1, k - 1]))
+
+
+numeric(
+    id="ch9-central-difference", chapter=9,
+    title="A central difference for ∂C/∂w²₁₁",
+    prompt="Estimate ∂C/∂w²₁₁ of the running example with the central difference "
+           "(C(w + ε) − C(w − ε)) / (2ε) at ε = d['eps'] = 0.5, a step chosen large on purpose "
+           "so that the formula you use shows in the digits. Move only w²₁₁ = "
+           "d['net'].weights[1][0, 0]; bpcore.cost(net, x, y) gives C.",
+    setup=central_difference_state,
+    answer=lambda d: (d.C_plus - d.C_minus) / (2 * d.eps),
+    given_names=("net", "x", "y", "eps"), quantity="the central difference",
+    mistakes=[
+        mistake("forward difference",
+                "That is the forward difference (C(w + ε) − C(w)) / ε, whose error shrinks only "
+                "like ε. Nudge the weight both ways: (C(w + ε) − C(w − ε)) / (2ε).",
+                lambda d: (d.C_plus - d.C) / d.eps),
+        mistake("divided by ε",
+                "Twice too big: the two nudged points are 2ε apart, so divide by 2ε, not ε.",
+                lambda d: (d.C_plus - d.C_minus) / d.eps),
+        mistake("exact derivative",
+                "That is backprop's exact ∂C/∂w²₁₁. The exercise asks for the finite-difference "
+                "estimate itself, which at ε = 0.5 differs from it in the third digit.",
+                lambda d: d.exact),
+    ],
+    hint="Copy W² = net.weights[1], add ε to entry [0, 0] for C(w + ε) and subtract it for "
+         "C(w − ε); net.replace(weights=[net.weights[0], W2]) builds each nudged network.",
+    explanation="C(w + ε) − C(w − ε), divided by the distance 2ε between the two points. Its "
+                "error is about ε² C‴/6, small even at this large ε.")
+
+
+def relative_error_state():
+    """backprop's gradient of the running example and a float32 central-difference one."""
+    ex = bpcore.examples.running_example()
+    net32 = bpcore.Network(ex.net.weights, ex.net.biases, ex.net.activations, dtype="float32")
+    g1 = bpcore.backprop(ex.net, ex.x, ex.y, ex.loss).flat()
+    g2 = bpcore.numerical_gradients(net32, ex.x, ex.y, ex.loss, eps=1e-4).flat().astype(float)
+    return SimpleNamespace(g1=g1, g2=g2)
+
+
+numeric(
+    id="ch9-relative-error", chapter=9, title="The relative error of a gradient check",
+    prompt="d['g1'] is backprop's gradient of the running example (all 17 weights and biases "
+           "in one vector) and d['g2'] a central-difference estimate made in float32. Compute "
+           "their relative error ‖g1 − g2‖ / (‖g1‖ + ‖g2‖), with ‖·‖ the Euclidean norm.",
+    setup=relative_error_state,
+    answer=lambda d: np.linalg.norm(d.g1 - d.g2) / (np.linalg.norm(d.g1)
+                                                    + np.linalg.norm(d.g2)),
+    given_names=("g1", "g2"), quantity="the relative error",
+    mistakes=[
+        mistake("no denominator",
+                "That is the absolute error ‖g1 − g2‖. Divide it by ‖g1‖ + ‖g2‖, so that the "
+                "answer does not change when the cost is multiplied by a constant.",
+                lambda d: np.linalg.norm(d.g1 - d.g2)),
+        mistake("divided by one norm",
+                "You divided by ‖g1‖ alone. The guide's relative error divides by the sum "
+                "‖g1‖ + ‖g2‖, which treats the two gradients alike.",
+                lambda d: np.linalg.norm(d.g1 - d.g2) / np.linalg.norm(d.g1)),
+        mistake("mean absolute difference",
+                "That is the mean of |g1 − g2| entry by entry. Use norms: "
+                "np.linalg.norm(g1 - g2) / (np.linalg.norm(g1) + np.linalg.norm(g2)).",
+                lambda d: np.mean(np.abs(d.g1 - d.g2))),
+    ],
+    hint="bpcore.relative_error(g1, g2) computes the same number; compare your own with it.",
+    explanation="‖g1 − g2‖ / (‖g1‖ + ‖g2‖) is about 2e-3 here: fine for float32, far from the "
+                "1e-7 that float64 reaches.")
+
+
+def forward_pass_state():
+    """A 10-50-10 network and the number of its weights and biases."""
+    net = bpcore.Network.random([10, 50, 10], seed=0)
+    n_weights = sum(W.size for W in net.weights)
+    return SimpleNamespace(sizes=net.sizes, P=net.n_parameters, n_weights=n_weights)
+
+
+numeric(
+    id="ch9-forward-passes", chapter=9,
+    title="How many forward passes does a numerical gradient cost?",
+    prompt="bpcore.numerical_gradients estimates every partial derivative of a network with "
+           "sizes d['sizes'] = (10, 50, 10) by central differences. How many forward passes "
+           "(evaluations of the cost) does it make? Give a whole number.",
+    setup=forward_pass_state, answer=lambda d: 2 * d.P,
+    given_names=("sizes",), quantity="the number of forward passes", rtol=0.0, atol=0.5,
+    mistakes=[
+        mistake("one pass per parameter",
+                "That is P, the number of parameters. A central difference needs two costs for "
+                "each of them, C(θ + ε) and C(θ − ε).",
+                lambda d: d.P),
+        mistake("weights only",
+                "You counted the weights but not the biases: every bias is a parameter too, "
+                "and it needs its own two passes.",
+                lambda d: 2 * d.n_weights),
+        mistake("forward differences",
+                "P + 1 is what forward differences would need (C once, then C(θ + ε) for each "
+                "parameter). numerical_gradients uses central differences: two passes each.",
+                lambda d: d.P + 1),
+    ],
+    hint="Count the parameters: n₁n₀ + n₁ + n₂n₁ + n₂; then count the costs per parameter.",
+    explanation="P = 10·50 + 50 + 50·10 + 10 = 1060 parameters, two forward passes each: 2120. "
+                "Backprop gets all 1060 derivatives from one forward and one backward pass.")
+
+
+symbolic(
+    id="ch9-forward-error-term", chapter=9,
+    title="The leading error of the forward difference",
+    prompt="Taylor's theorem gives C(w + ε) = C + εC′ + ε²C″/2 + ε³C‴/6 + …. Give the leading "
+           "term of the error (C(w + ε) − C(w))/ε − C′ of the forward difference, as a sympy "
+           "expression in eps, C2 and C3 (C2 = C″, C3 = C‴ at w).",
+    variables=("eps", "C2", "C3"), answer=lambda s: s.eps * s.C2 / 2,
+    quantity="the leading error term", domain=(0.1, 2.0),
+    mistakes=[
+        mistake("central difference's term",
+                "ε²C‴/6 is the leading error of the central difference, where the ε²C″/2 terms "
+                "of C(w + ε) and C(w − ε) cancel. The forward difference keeps ε²C″/2, divided "
+                "by ε.",
+                lambda s: s.eps ** 2 * s.C3 / 6),
+        mistake("½ lost",
+                "Twice too big: the Taylor term is ε²C″/2, and dividing by ε leaves εC″/2.",
+                lambda s: s.eps * s.C2),
+        mistake("not divided by ε",
+                "That is the error in C(w + ε) − C(w) itself; the slope divides it by ε.",
+                lambda s: s.eps ** 2 * s.C2 / 2),
+    ],
+    explanation="(C(w + ε) − C(w))/ε = C′ + εC″/2 + ε²C‴/6 + …, so the error starts with "
+                "εC″/2: it shrinks like ε, one order slower than the central difference's "
+                "ε²C‴/6.")

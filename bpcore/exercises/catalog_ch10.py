@@ -1,2 +1,163 @@
-"""Auto-checked exercises of chapter 10 (see bpcore/exercises/__init__.py for the template)."""
+"""Auto-checked exercises of chapter 10, the matrix view (see bpcore/exercises/__init__.py for
+the template).
+
+Every reference answer and every catalogued mistake's wrong answer is computed here with
+bpcore from the exercise's data; no number is typed in.
+"""
 from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+import bpcore
+from bpcore import jacobians, notation
+from bpcore.activations import sigmoid_prime, softmax
+
+from .catalog import network_state, numeric, running, running_batch
+from .core import mistake
+
+__all__ = ["softmax_z_state", "softmax_batch_state", "row_layout_state"]
+
+
+numeric(
+    id="ch10-layer-jacobian", chapter=10, title="The Jacobian ∂z²/∂z¹ of the running example",
+    prompt="For the running example, compute the Jacobian ∂z²/∂z¹ in numerator layout: entry "
+           "(r, s) is ∂z²_r/∂z¹_s. Since z² = W²σ(z¹) + b², it is W² diag(σ′(z¹)). Give the "
+           "matrix (its shape is (n₂, n₁)).",
+    setup=running, answer=lambda d: d.W[2] @ np.diag(sigmoid_prime(d.z[1])[:, 0]),
+    given_names=("net", "x"), quantity="∂z²/∂z¹",
+    mistakes=[
+        mistake("σ′ missing",
+                "That is W² alone. z² depends on z¹ through a¹ = σ(z¹), so each column s is "
+                "scaled by σ′(z¹_s): W² diag(σ′(z¹)).",
+                lambda d: d.W[2]),
+        mistake("σ′ at the wrong layer",
+                "You scaled by σ′(z²), the slope of the layer above. The activation between z¹ "
+                "and z² is a¹ = σ(z¹): use σ′(z¹), one factor per column.",
+                lambda d: np.diag(sigmoid_prime(d.z[2])[:, 0]) @ d.W[2]),
+        mistake("denominator layout",
+                "That is the transpose, diag(σ′(z¹)) (W²)ᵀ, the denominator layout BP2 "
+                "multiplies by. In numerator layout rows follow the output z², so the shape is "
+                "(n₂, n₁) = (2, 3).",
+                lambda d: (d.W[2] @ np.diag(sigmoid_prime(d.z[1])[:, 0])).T),
+    ],
+    hint="Differentiate z²_r = Σ_s w²_rs σ(z¹_s) + b²_r with respect to z¹_s: w²_rs σ′(z¹_s).",
+    explanation="∂z²_r/∂z¹_s = w²_rs σ′(z¹_s): W² with column s multiplied by σ′(z¹_s). This "
+                "is the derivation article's S matrix, and bpcore.jacobians.layer_jacobian(net, "
+                "x, 1) computes it.")
+
+
+def softmax_z_state():
+    """A pre-activation z of four outputs and its softmax a."""
+    z = np.array([1.0, 2.0, 0.5, -1.0])
+    return SimpleNamespace(z=z, a=softmax(z[:, None])[:, 0])
+
+
+numeric(
+    id="ch10-softmax-jacobian", chapter=10, title="The softmax Jacobian",
+    prompt="For z = d['z'] (four outputs), compute the Jacobian of a = softmax(z), the 4×4 "
+           "matrix with entries J_ij = ∂a_i/∂z_j.",
+    setup=softmax_z_state, answer=lambda d: jacobians.activation_jacobian("softmax", d.z),
+    given_names=("z",), quantity="J",
+    mistakes=[
+        mistake("diagonal only",
+                "You treated softmax like an element-wise activation, with a_i(1 − a_i) on the "
+                "diagonal and zeros elsewhere. Each a_i depends on every z_j through the sum "
+                "in the denominator: J_ij = −a_i a_j off the diagonal.",
+                lambda d: np.diag(d.a * (1 - d.a))),
+        mistake("diagonal term missing",
+                "That is −a aᵀ alone. J_ij = a_i(δ_ij − a_j) also has the term a_i on the "
+                "diagonal: J = diag(a) − a aᵀ.",
+                lambda d: -np.outer(d.a, d.a)),
+        mistake("sign flipped",
+                "The sign is flipped: a_i grows with its own z_i, so the diagonal is positive. "
+                "J = diag(a) − a aᵀ.",
+                lambda d: np.outer(d.a, d.a) - np.diag(d.a)),
+    ],
+    hint="a = softmax(z); then J = diag(a) − a aᵀ. Each row sums to 0, because Σ a_i = 1.",
+    explanation="J_ij = a_i(δ_ij − a_j), i.e. np.diag(a) - np.outer(a, a): positive diagonal, "
+                "negative elsewhere, symmetric, rows summing to 0.")
+
+
+def softmax_batch_state():
+    """A 2-3-3 sigmoid/softmax network, four samples with one-hot targets, cross-entropy."""
+    ex = bpcore.examples.running_example()
+    W2 = np.array([[0.40, 0.45, -0.30], [0.50, 0.55, 0.20], [-0.35, 0.10, 0.60]])
+    net = bpcore.Network([ex.net.weights[0], W2], [ex.net.biases[0], np.array([0.6, 0.6, 0.1])],
+                         ["sigmoid", "softmax"])
+    batch = running_batch()
+    y = bpcore.datasets.one_hot(np.array([0, 2, 1, 2]), 3)
+    return network_state(net, batch.x, y, "cross_entropy")
+
+
+numeric(
+    id="ch10-softmax-ce-delta", chapter=10, title="δᴸ for softmax with cross-entropy",
+    prompt="d['net'] is a 2-3-3 network with a softmax output layer, d['x'] a batch of four "
+           "samples (one per column) and d['y'] their one-hot targets. With the cross-entropy "
+           "cost, compute the output delta δ² = ∂C_x/∂z² of every sample, a (3, 4) array "
+           "(per sample, as BP1 gives it, not divided by m).",
+    setup=softmax_batch_state, answer=lambda d: d.a[2] - d.y,
+    given_names=("net", "x", "y"), quantity="δ²",
+    mistakes=[
+        mistake("sigmoid slope",
+                "You multiplied a − y by a(1 − a), as if softmax were element-wise. With "
+                "cross-entropy the full softmax Jacobian cancels the 1/a of the cost exactly: "
+                "δ² = a² − y.",
+                lambda d: (d.a[2] - d.y) * d.a[2] * (1 - d.a[2])),
+        mistake("divided by m",
+                "You divided by m = 4. The deltas are per sample; the 1/m of the mean cost "
+                "enters only in BP3 and BP4.",
+                lambda d: (d.a[2] - d.y) / d.m),
+        mistake("stopped at ∂C/∂a",
+                "That is ∂C_x/∂a² = −y/a², the first factor only. Multiply by the transposed "
+                "softmax Jacobian, Jᵀ(−y/a), which simplifies to a − y.",
+                lambda d: -d.y / d.a[2]),
+    ],
+    hint="Run the forward pass: a² = bpcore.forward(net, x).output. The answer needs no "
+         "derivative of softmax, once you have seen the cancellation.",
+    explanation="For softmax with cross-entropy and targets summing to 1, δᴸ = Jᵀ(−y/a) = a − y, "
+                "column by column.")
+
+
+def row_layout_state():
+    """The running example's network on a batch of four samples, in the short note's rows."""
+    d = running_batch()
+    weights_row, biases_row = notation.to_row_layout(d.net)
+    fp = bpcore.forward(d.net, d.x)
+    I, Y = d.x.T.copy(), d.y.T.copy()
+    O = [a.T for a in fp.activations]          # O[0] = I, O[l] = (a^l)^T
+    A = [None] + [z.T for z in fp.zs]           # A[l] = (z^l)^T
+    Delta2 = (O[2] - Y) * sigmoid_prime(A[2])
+    return SimpleNamespace(I=I, Y=Y, weights_row=weights_row, biases_row=biases_row,
+                           m=d.x.shape[1], O=O, A=A, Delta2=Delta2, grad_W=d.grad_W)
+
+
+numeric(
+    id="ch10-row-layout-gradient", chapter=10,
+    title="∂C/∂W² in the short note's row layout",
+    prompt="In the row layout a batch is I = d['I'], shape (m, n₀) = (4, 2), one sample per "
+           "ROW, and a layer computes A = O W + b with W = d['weights_row'][l−1] of shape "
+           "(n_{l−1}, n_l), then O = σ(A). Targets are the rows of d['Y']; the cost is the "
+           "quadratic one, averaged over the m samples. Compute ∂C/∂W for the second layer in "
+           "this layout (its shape is that of d['weights_row'][1], (3, 2)).",
+    setup=row_layout_state, answer=lambda d: d.O[1].T @ d.Delta2 / d.m,
+    given_names=("I", "Y", "weights_row", "biases_row"), quantity="∂C/∂W₂ (row layout)",
+    mistakes=[
+        mistake("column layout",
+                "That is the book's column-layout ∂C/∂W², shape (n₂, n₁) = (2, 3). In the row "
+                "layout W₂ is its transpose, (3, 2), and so is the gradient: O₁ᵀ Δ₂ / m.",
+                lambda d: d.grad_W[2]),
+        mistake("not averaged",
+                "You summed over the batch: O₁ᵀ Δ₂ adds the m samples' gradients. The cost is "
+                "a mean, so divide by m = 4.",
+                lambda d: d.O[1].T @ d.Delta2),
+        mistake("σ′ missing",
+                "You used O₂ − Y as the output error. With a sigmoid output and the quadratic "
+                "cost, Δ₂ = (O₂ − Y) ⊙ σ′(A₂), row by row.",
+                lambda d: d.O[1].T @ (d.O[2] - d.Y) / d.m),
+    ],
+    hint="Forward in rows: O₁ = σ(I W₁ + b₁), O₂ = σ(O₁ W₂ + b₂). Then Δ₂ = (O₂ − Y) ⊙ σ′(A₂), "
+         "one row per sample, and ∂C/∂W₂ = O₁ᵀ Δ₂ / m, which has the shape of W₂.",
+    explanation="Row layout transposes everything: Δ₂ = (δ²)ᵀ and ∂C/∂W₂ = O₁ᵀΔ₂/m = "
+                "((1/m) δ² (a¹)ᵀ)ᵀ, the transpose of the book's BP4.")
