@@ -208,7 +208,7 @@ def hidden_deltas(net, fp, delta_L):
     delta_L = v.as_float_array(delta_L, "delta_L", net.dtype)
     if delta_L.shape != z_L.shape:
         raise ValueError(f"delta_L has shape {delta_L.shape} but must match z^L, shape "
-                         f"{z_L.shape}" + (" ; did you transpose it?"
+                         f"{z_L.shape}" + ("; did you transpose it?"
                                            if delta_L.shape[::-1] == z_L.shape else ""))
     deltas = _hidden_deltas(net, [_col(z) for z in fp.zs],
                             [_col(a) for a in fp.activations], _col(delta_L))
