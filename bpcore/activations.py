@@ -16,6 +16,7 @@ array([[0., 0., 1.]])
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
 
 __all__ = [
     "ACTIVATIONS", "sigmoid", "sigmoid_prime", "tanh", "tanh_prime", "relu", "relu_prime",
@@ -32,15 +33,15 @@ def _float(z):
 def sigmoid(z):
     """Logistic sigmoid, sigma(z) = 1 / (1 + e^{-z}).
 
-    Numerically stable for any finite z: it never evaluates e^{+|z|}, so |z| = 1000 gives
-    0.0 or 1.0 with no overflow warning.
+    Numerically stable for any finite z: scipy's ``expit`` never evaluates e^{+|z|}, so
+    |z| = 1000 gives 0.0 or 1.0 with no overflow warning, and tiny outputs keep their
+    relative precision (sigma(-40) = 4.2e-18, not 0).  It is one compiled loop, several
+    times faster than composing it from numpy calls.
 
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     array([0. , 0.5, 1. ])
     """
-    z = _float(z)
-    e = np.exp(-np.abs(z))  # in (0, 1], never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return expit(_float(z))
 
 
 def sigmoid_prime(z):

@@ -112,14 +112,22 @@ def _hidden_deltas(net, zs, activations, delta_L):
     return deltas
 
 
+def _bp3(delta):
+    return delta.mean(axis=1)
+
+
+def _bp4(delta, a_in):
+    # 1/m scales delta, the smaller of the two factors, before the product
+    return (delta * (1.0 / delta.shape[1])) @ a_in.T
+
+
 def _backprop(net, x, y, loss):
     zs, activations = _forward(net, x)
     L = net.n_layers
     delta_L = _output_delta(net.activations[L - 1], loss, zs[L - 1], activations[L], y)
     deltas = _hidden_deltas(net, zs, activations, delta_L)
-    m = x.shape[1]
-    grad_W = tuple(deltas[i] @ activations[i].T / m for i in range(L))
-    grad_b = tuple(deltas[i].mean(axis=1) for i in range(L))
+    grad_W = tuple(_bp4(deltas[i], activations[i]) for i in range(L))
+    grad_b = tuple(_bp3(deltas[i]) for i in range(L))
     return Gradients(grad_W, grad_b)
 
 
@@ -246,11 +254,7 @@ def weight_gradients(fp, deltas):
         raise TypeError(f"expected the ForwardPass returned by bpcore.forward, got "
                         f"{type(fp).__name__}")
     deltas = _check_deltas(deltas, [z.shape for z in fp.zs])
-    out = []
-    for i, delta in enumerate(deltas):
-        d, a_in = _col(delta), _col(fp.activations[i])
-        out.append(d @ a_in.T / d.shape[1])
-    return out
+    return [_bp4(_col(delta), _col(fp.activations[i])) for i, delta in enumerate(deltas)]
 
 
 def bias_gradients(deltas):
@@ -260,7 +264,7 @@ def bias_gradients(deltas):
     [array([2., 2.])]
     """
     deltas = _check_deltas(deltas)
-    return [_col(d).mean(axis=1) for d in deltas]
+    return [_bp3(_col(d)) for d in deltas]
 
 
 def backprop(net, x, y, loss="mse"):
