@@ -1,10 +1,14 @@
 # make book: create .venv, install, build the HTML into _build/html
 # make test: install the dev requirements, build the book with -W -n, run every test
+#   (including the Binder check, tests/test_binder.py, a few minutes; BP_SKIP_BINDER=1
+#   skips it outside CI)
+# make budget: time a cold and a warm build of a copy of the book, page sizes
+# make linkcheck: the link tests with external links fetched too (needs the network)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: book test install install-dev clean
+.PHONY: book test install install-dev clean budget linkcheck
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +26,13 @@ book: install
 test: install-dev
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	$(BIN)/python -m pytest
+
+budget: install-dev
+	$(BIN)/python benchmarks/build_budget.py
+
+linkcheck: install-dev
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	BP_LINKCHECK_EXTERNAL=1 $(BIN)/python -m pytest tests/test_links.py
 
 clean:
 	rm -rf _build

@@ -33,6 +33,7 @@ what plain configuration cannot do:
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -45,7 +46,8 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 VENDOR_DIRNAME = "vendor"
 # Files in vendor/ that document or refresh the assets; not served.
-VENDOR_NOT_COPIED = ("README.md", "refresh.sh", "node_modules", "*.tgz")
+VENDOR_NOT_COPIED = ("README.md", "refresh.sh", "node_modules", "*.tgz",
+                     "axe-core")  # axe-core: injected by the accessibility test only
 
 
 def _backport_inline_js_dedup() -> None:
@@ -98,9 +100,38 @@ def _add_static(app: Sphinx) -> None:
     app.add_css_file("bp-widgets.css")
 
 
+# WCAG 2.5.3 (Label in Name): controls whose aria-label differs from the text they show.
+# Dropping the label lets the visible text name the control (axe rule
+# label-content-name-mismatch): myst-nb's hide-input <summary> ("Toggle hidden content"
+# over "Show code cell source"), the theme's search field button ("Search" over
+# "Search Ctrl+K"; the icon-only search button keeps its label), and the colour-mode
+# button's icon titles ("Light", "Dark", ... inside a button named "Color mode").
+_LABEL_IN_NAME = (
+    (re.compile(r'(<summary) aria-label="Toggle hidden content"'), r"\1"),
+    (re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="Search"'), r"\1"),
+    (re.compile(r'(<i class="theme-switch [^"]*" data-mode="\w+")\s+title="[^"]*"'), r"\1"),
+)
+
+
+def _label_in_name(app: Sphinx, exc: Exception | None) -> None:
+    if exc is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    for path in outdir.rglob("*.html"):
+        if path.relative_to(outdir).parts[0] in (VENDOR_DIRNAME, "_static"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        fixed = text
+        for pattern, repl in _LABEL_IN_NAME:
+            fixed = pattern.sub(repl, fixed)
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     _backport_inline_js_dedup()
     app.set_html_assets_policy("always")
     app.connect("builder-inited", _copy_vendor)
     app.connect("builder-inited", _add_static)
+    app.connect("build-finished", _label_in_name)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

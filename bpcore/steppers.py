@@ -24,6 +24,7 @@ DOM conventions (for the page script that wires Previous/Next with no kernel), a
   ``bp-next`` (descriptions ``Previous`` / ``Next`` and a tooltip);
 * each view in a Stack: ``bp-step``; in it, the picture (an ``<img>``): ``bp-figure``, and
   the paragraph that describes it in words (ipywidgets' Image has no alt text): ``bp-alt``;
+  a choice's own picture sits with its words in a ``bp-figure-group``;
 * a selector of a group of views (the weight, the learning rate): ``bp-choice``; the
   Previous / slider / Next row: ``bp-step-controls``.
 
@@ -270,8 +271,13 @@ def stepper_widget(steps, title, kind="custom", *, choices=None, choice_descript
         pictures = choice_pictures or [None] * len(groups)
         pages = []
         for stack, picture in zip(inner, pictures):
+            # the picture and its words in a group, so the page script can give the
+            # picture its words as alt text, as it does inside a step (bp-step)
             parts = [stack] if picture is None else [
-                _image(picture[0], cache), widgets.HTML(_alt_paragraph(picture[1])), stack]
+                _classes(widgets.VBox([_image(picture[0], cache),
+                                       widgets.HTML(_alt_paragraph(picture[1]))]),
+                         "bp-figure-group"),
+                stack]
             pages.append(widgets.VBox(parts))
         body = widgets.Stack(pages, selected_index=0)
         if choice_style == "toggle":

@@ -20,6 +20,9 @@ REQUIREJS_VERSION=2.3.8
 MATHJAX_VERSION=3.2.2
 # Font Awesome Free bundled inside embed-amd.js (only its LICENSE is copied).
 FONTAWESOME_VERSION=5.15.4
+# axe-core: accessibility rules, injected into the pages by the browser test
+# (tests/browser/test_accessibility.py) only; no book page loads it.
+AXE_CORE_VERSION=4.14.1
 # ----------------------------------------------------------------------------
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -37,6 +40,7 @@ fetch "@jupyter-widgets/html-manager@${HTML_MANAGER_VERSION}" html-manager
 fetch "requirejs@${REQUIREJS_VERSION}" requirejs
 fetch "mathjax@${MATHJAX_VERSION}" mathjax
 fetch "@fortawesome/fontawesome-free@${FONTAWESOME_VERSION}" fontawesome
+fetch "axe-core@${AXE_CORE_VERSION}" axe-core
 
 # --- @jupyter-widgets/html-manager -------------------------------------------
 # embed-amd.js (RequireJS flavour, what myst-nb loads) plus the Font Awesome
@@ -132,5 +136,14 @@ cp -r "$src/input/tex/extensions" "$dst/input/tex/"
 rm -f "$dst/input/tex/extensions/"{all-packages,mhchem,bussproofs}.js
 cp "$work/mathjax/package/LICENSE" "$dst/LICENSE"
 
+# --- axe-core ------------------------------------------------------------------
+# The minified engine and its licences (MPL-2.0; bundled MIT code listed in
+# LICENSE-3RD-PARTY.txt). Used by tests/browser/test_accessibility.py only.
+dst="$here/axe-core"
+rm -rf "$dst"
+mkdir -p "$dst"
+cp "$work/axe-core/package/axe.min.js" "$work/axe-core/package/LICENSE" \
+   "$work/axe-core/package/LICENSE-3RD-PARTY.txt" "$dst/"
+
 echo "vendor/ refreshed:"
-du -sh "$here/jupyter-widgets" "$here/requirejs" "$here/mathjax"
+du -sh "$here/jupyter-widgets" "$here/requirejs" "$here/mathjax" "$here/axe-core"

@@ -210,8 +210,9 @@
       });
     });
     // A stepper picture's description is written out beside it (.bp-alt, because the
-    // Image widget has no alt trait); make it the image's real alt text too.
-    document.querySelectorAll(".bp-step").forEach(function (step) {
+    // Image widget has no alt trait); make it the image's real alt text too. A choice
+    // picture of a stepper sits with its words in a .bp-figure-group.
+    document.querySelectorAll(".bp-step, .bp-figure-group").forEach(function (step) {
       var text = step.querySelector(".bp-alt");
       var img = step.querySelector("img.bp-figure");
       if (text && img && !img.getAttribute("alt")) {

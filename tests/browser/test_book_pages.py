@@ -39,41 +39,19 @@ import re
 from pathlib import Path
 
 import pytest
+from _pagejs import ALL_WIDGETS_RENDERED, MATHJAX_IDLE, VIEW_SELECTOR, WIDGET_TIMEOUT_MS
 from playwright.sync_api import expect
 
 MAX_PAGE_BYTES = 2 * 1024 * 1024
-WIDGET_TIMEOUT_MS = 30_000
 MATH_TIMEOUT_MS = 20_000
 STEP_TIMEOUT_MS = 10_000
 
-VIEW_SELECTOR = 'script[type="application/vnd.jupyter.widget-view+json"]'
 
 # Raw TeX that MathJax should have replaced: a dollar, a TeX control word
 # (\frac, \delta, ...) or the \( \) \[ \] delimiters.
 RAW_TEX = re.compile(r"\$|\\[A-Za-z]+|\\[()\[\]]")
 
-ALL_WIDGETS_RENDERED = """
-() => Array.from(document.querySelectorAll('%s')).every((tag) => {
-  const area = tag.previousElementSibling;
-  return area && area.classList.contains('widget-subarea')
-      && area.querySelector('.jupyter-widgets') !== null;
-})
-""" % VIEW_SELECTOR
 
-# Resolves when MathJax has finished what it has been asked to typeset (the
-# MathJax.Hub shim queue in bp-widgets.js), or after 15 s.
-MATHJAX_IDLE = """
-async () => {
-  const idle = (async () => {
-    const M = window.MathJax;
-    if (!M) return;
-    if (M.startup && M.startup.promise) await M.startup.promise;
-    if (M.Hub && M.Hub.Queue) await M.Hub.Queue();
-  })();
-  await Promise.race([idle, new Promise((r) => setTimeout(r, 15000))]);
-  return true;
-}
-"""
 
 WIDGET_TEXTS = """
 () => Array.from(document.querySelectorAll('.widget-subarea')).map((a) => a.innerText)
