@@ -23,6 +23,14 @@ The four equations
 * BP3  dC/db^l = delta^l (mean over samples)           :func:`bias_gradients`
 * BP4  dC/dW^l = delta^l (a^{l-1})^T (mean over samples) :func:`weight_gradients`
 
+Modules
+-------
+``activations``, ``losses`` (each with its derivative), ``datasets`` (XOR, mirror symmetry,
+8x8 digits), ``examples`` (the running example, Mazur's network), ``notation`` (converting
+between the sources' conventions), ``jacobians`` (the matrix view), ``exercises`` and
+``quiz`` (self-study), and, imported on demand because they load matplotlib, ipywidgets
+and sympy: ``steppers``, ``diagrams`` and ``symbolic``.
+
 >>> import numpy as np, bpcore
 >>> net = bpcore.Network.random([2, 3, 1], activations="sigmoid", seed=0)
 >>> x = np.array([[0.0, 1.0], [1.0, 1.0]]); y = np.array([[1.0, 0.0]])
