@@ -96,6 +96,10 @@ class Network:
             if name == "softmax" and i != L - 1:
                 raise ValueError(f"softmax is allowed only in the output layer, but layer {i + 1} "
                                  f"of {L} uses it; use 'sigmoid', 'tanh' or 'relu' there")
+            if name == "softmax" and Ws[i].shape[0] < 2:
+                raise ValueError("softmax over a single output neuron is always 1 and cannot "
+                                 "learn; use 'sigmoid' for one output, or give the output "
+                                 "layer two or more neurons")
         self.weights = tuple(Ws)
         self.biases = tuple(bs)
         self.activations = tuple(activations)

@@ -414,11 +414,6 @@ class SymbolicNetwork:
         # Network.random checks sizes and activation names with the engine's own messages.
         probe = Network.random(sizes, activations, seed=0)
         v.check_loss(loss, probe.activations[-1])
-        if loss == "binary_cross_entropy" and probe.activations[-1] == "softmax" \
-                and probe.sizes[-1] == 1:
-            raise ValueError("a softmax output layer with one neuron always outputs a = 1, so "
-                             "the binary cross-entropy term ln(1 - a) is -inf and the cost has "
-                             "no derivative; use a sigmoid output for one neuron")
         max_parameters = v.positive_int(max_parameters, "max_parameters")
         if probe.n_parameters > max_parameters:
             raise ValueError(

@@ -26,6 +26,8 @@ def problems(draw):
     sizes = draw(st.lists(st.integers(1, 4), min_size=2, max_size=4))
     hidden = [draw(st.sampled_from(HIDDEN)) for _ in sizes[2:]]
     out_act, loss = draw(st.sampled_from(PAIRS))
+    if out_act == "softmax":  # softmax needs two or more outputs
+        sizes[-1] = max(sizes[-1], 2)
     m = draw(st.integers(1, 5))
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)

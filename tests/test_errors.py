@@ -114,6 +114,8 @@ def test_empty_network_and_mismatched_lists():
 def test_softmax_only_in_the_output_layer():
     with pytest.raises(ValueError, match="softmax is allowed only in the output layer, but layer 1 of 2"):
         bpcore.Network.random([3, 4, 2], ["softmax", "sigmoid"])
+    with pytest.raises(ValueError, match="softmax over a single output neuron is always 1"):
+        bpcore.Network.random([3, 1], "softmax")
 
 
 def test_targets_outside_the_loss_domain():

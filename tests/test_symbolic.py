@@ -67,8 +67,8 @@ def architectures(draw):
     out_act, loss = draw(st.sampled_from(PAIRS))
     n_0 = draw(st.integers(1, 3))
     hidden = draw(st.lists(st.integers(1, 3), min_size=0, max_size=1))
-    # a one-neuron softmax with binary cross-entropy has an infinite cost and is refused
-    n_L = draw(st.integers(2 if (out_act, loss) == ("softmax", "binary_cross_entropy") else 1, 2))
+    # a one-neuron softmax is always 1 and is refused by the engine
+    n_L = draw(st.integers(2 if out_act == "softmax" else 1, 2))
     sizes = (n_0, *hidden, n_L)
     acts = tuple(draw(st.sampled_from(HIDDEN)) for _ in hidden) + (out_act,)
     return sizes, acts, loss
@@ -331,7 +331,7 @@ def test_invalid_arguments_are_refused_with_the_engines_messages():
         SymbolicNetwork((2, 2, 2), "softmax", "cross_entropy")
     with pytest.raises(ValueError, match="sizes must list at least two layer sizes"):
         SymbolicNetwork((2,))
-    with pytest.raises(ValueError, match="one neuron always outputs a = 1"):
+    with pytest.raises(ValueError, match="softmax over a single output neuron is always 1"):
         SymbolicNetwork((2, 1), "softmax", "binary_cross_entropy")
     with pytest.raises(ValueError, match="max_parameters must be a positive integer"):
         SymbolicNetwork((2, 2), max_parameters=0)
