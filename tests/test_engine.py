@@ -7,18 +7,11 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import bpcore
+from _helpers import random_targets
 from bpcore.losses import PROBABILITY_OUTPUTS
 
 HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
 PAIRS = [(act, loss) for loss, acts in PROBABILITY_OUTPUTS.items() for act in acts]
-
-
-def random_targets(rng, loss, out_act, n, m):
-    if loss == "mse":
-        return rng.normal(size=(n, m))
-    if loss == "cross_entropy" and out_act == "softmax":
-        return rng.dirichlet(np.ones(n), size=m).T
-    return rng.uniform(0, 1, size=(n, m))
 
 
 @st.composite

@@ -10,6 +10,7 @@ import sympy
 from hypothesis import given, settings, strategies as st
 
 import bpcore
+from _helpers import random_targets
 from bpcore import symbolic as S
 from bpcore.losses import PROBABILITY_OUTPUTS
 from bpcore.symbolic import SymbolicNetwork, _unfold
@@ -21,14 +22,6 @@ PAIRS = [(act, loss) for loss, acts in PROBABILITY_OUTPUTS.items() for act in ac
 @lru_cache(maxsize=None)
 def symbolic_network(sizes, activations, loss):
     return SymbolicNetwork(sizes, list(activations), loss)
-
-
-def random_targets(rng, loss, out_act, n, m):
-    if loss == "mse":
-        return rng.normal(size=(n, m))
-    if loss == "cross_entropy" and out_act == "softmax":
-        return rng.dirichlet(np.ones(n), size=m).T
-    return rng.uniform(0, 1, size=(n, m))
 
 
 def random_problem(sizes, activations, loss, seed, m):
