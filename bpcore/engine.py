@@ -131,10 +131,15 @@ def _backprop(net, x, y, loss):
     return Gradients(grad_W, grad_b)
 
 
-def _cost(net, x, y, loss):
+def _evaluate(net, x, y, loss):
+    """(C, a^L): the cost of the batch and the network's output, from one forward pass."""
     zs, activations = _forward(net, x)
     L = net.n_layers
-    return losses.value(loss, y, activations[L], zs[L - 1], net.activations[L - 1])
+    return losses.value(loss, y, activations[L], zs[L - 1], net.activations[L - 1]), activations[L]
+
+
+def _cost(net, x, y, loss):
+    return _evaluate(net, x, y, loss)[0]
 
 
 def _inputs(net, x, y=None, loss=None):

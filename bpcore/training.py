@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validate as v
-from . import losses
-from .engine import _backprop, _cost, _forward, _inputs
+from .engine import _backprop, _cost, _evaluate, _forward, _inputs
 from .network import Network
 
 __all__ = ["train", "TrainingResult", "accuracy"]
@@ -84,8 +83,10 @@ def train(net, x, y, *, epochs, learning_rate, loss="mse", batch_size=None, mome
 
     ``until(net) -> bool`` is checked after every epoch; training stops as soon as it
     returns True.  It receives a read-only view of the network being trained, whose
-    arrays change as training goes on: call ``net.replace()`` to keep a snapshot.  ``progress``: True shows a tqdm progress bar, False hides it, None
-    shows it only inside a Jupyter notebook.  ``rng`` is an int seed or a numpy Generator.
+    arrays change as training goes on: call ``net.replace()`` to keep a snapshot.
+
+    ``progress``: True shows a tqdm progress bar, False hides it, None shows it only
+    inside a Jupyter notebook.  ``rng`` is an int seed or a numpy Generator.
     The input network is never modified; the result holds a new one.
 
     >>> from bpcore import datasets
@@ -114,7 +115,6 @@ def train(net, x, y, *, epochs, learning_rate, loss="mse", batch_size=None, mome
     if not isinstance(rng, np.random.Generator):
         rng = np.random.default_rng(rng)
 
-    L = net.n_layers
     work = Network._unchecked([np.array(p) for p in net.weights],
                               [np.array(p) for p in net.biases], net.activations, net.dtype)
     velocity = [(np.zeros_like(W), np.zeros_like(b)) for W, b in zip(work.weights, work.biases)]
@@ -133,18 +133,17 @@ def train(net, x, y, *, epochs, learning_rate, loss="mse", batch_size=None, mome
             with np.errstate(over="ignore", invalid="ignore"):
                 _sgd_epoch(work, velocity, x2, y2, loss, order, batch_size, learning_rate,
                            momentum, weight_decay)
-                zs, acts = _forward(work, x2)
-                result.loss.append(losses.value(loss, y2, acts[L], zs[L - 1], net.activations[L - 1]))
-            if not np.isfinite(result.loss[-1]):
+                cost, output = _evaluate(work, x2, y2, loss)
+            if not np.isfinite(cost):
                 raise FloatingPointError(
-                    f"the cost became {result.loss[-1]} after epoch {len(result.loss)}; "
+                    f"the cost became {cost} after epoch {len(result.loss) + 1}; "
                     f"learning_rate={learning_rate} is probably too large")
-            result.accuracy.append(_accuracy(acts[L], y2))
+            result.loss.append(cost)
+            result.accuracy.append(_accuracy(output, y2))
             if x_val is not None:
-                zs_v, acts_v = _forward(work, xv)
-                result.val_loss.append(
-                    losses.value(loss, yv, acts_v[L], zs_v[L - 1], net.activations[L - 1]))
-                result.val_accuracy.append(_accuracy(acts_v[L], yv))
+                val_cost, val_output = _evaluate(work, xv, yv, loss)
+                result.val_loss.append(val_cost)
+                result.val_accuracy.append(_accuracy(val_output, yv))
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(loss=f"{result.loss[-1]:.4g}", refresh=False)
