@@ -42,6 +42,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 from PIL import Image
 
+from .tex import MINUS, format_number, plain
+
 __all__ = ["CMAP", "DPI", "format_number", "figure_to_png", "draw_network", "network_png",
            "weight_name", "describe_network", "nudge_png", "surface_png"]
 
@@ -51,42 +53,8 @@ PNG_COLORS = 32        # palette size of the saved PNG: flat fills, lines and te
 FONT = 11              # points; at 75 dpi about 11 pixels
 _RADIUS = 0.36         # neuron radius in data units (columns are 2 apart, rows 1 apart)
 _DX, _DY = 2.0, 1.0
-_MINUS = "\N{MINUS SIGN}"
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def format_number(value, latex=False):
-    """``value`` with four significant digits, the way every stepper prints numbers.
-
-    Trailing zeros are kept (0.1 prints as 0.1000) so that every number shows the same
-    precision; exact zero prints as 0.  Very small or large numbers use powers of ten,
-    ``\\times 10^{k}`` in LaTeX and ``e-6`` style in plain text.
-
-    >>> [format_number(v) for v in (0.15, -0.1, 12.3456, 0.0, 3e-7)]
-    ['0.1500', '-0.1000', '12.35', '0', '3.000e-07']
-    >>> format_number(2.5e12, latex=True)
-    '2.500 \\\\times 10^{12}'
-    """
-    value = float(value)
-    if value == 0.0:
-        return "0"
-    if not math.isfinite(value):
-        return {True: r"\infty", False: "inf"}[latex] if value > 0 else \
-            {True: r"-\infty", False: "-inf"}[latex]
-    text = f"{value:#.4g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        mantissa = mantissa.rstrip(".")
-        if latex:
-            return rf"{mantissa} \times 10^{{{int(exponent)}}}"
-        return f"{mantissa}e{exponent}"
-    return text.rstrip(".")
-
-
-def _plain(value):
-    """A number for a figure: four significant digits and a typographic minus sign."""
-    return format_number(value).replace("-", _MINUS)
 
 
 def figure_to_png(fig, dpi=None, colors=None):
@@ -213,7 +181,7 @@ def draw_network(ax, sizes, nodes=None, edges=None, highlight_nodes=(), highligh
         l, j, k = key
         (x0, y0), (x1, y1) = _edge_ends(pos, l, j, k)
         t = _label_fraction(key, highlight_edges)
-        default = _plain(edges[key]) if key in edges and len(highlight_edges) <= 4 else ""
+        default = plain(edges[key]) if key in edges and len(highlight_edges) <= 4 else ""
         text = edge_labels.get(key, default)
         if text:
             ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), text,
@@ -228,7 +196,7 @@ def draw_network(ax, sizes, nodes=None, edges=None, highlight_nodes=(), highligh
             fill = cmap(n_norms[l](value))
             ax.add_patch(Circle((x, y), _RADIUS, fc=fill, ec="black" if on else "#555555",
                                 lw=3.0 if on else 1.0, zorder=7))
-            ax.text(x, y, _plain(value), fontsize=(FONT - 0.5) * text_scale, ha="center",
+            ax.text(x, y, plain(value), fontsize=(FONT - 0.5) * text_scale, ha="center",
                     va="center",
                     color=_text_colour(fill), zorder=8,
                     fontweight="bold" if on else "normal")
@@ -362,7 +330,7 @@ def nudge_png(sizes, edge, dw_curve, dc_curve, slope, nudges, dc_nudges, weight_
     dw_curve, dc_curve = np.asarray(dw_curve, float), np.asarray(dc_curve, float)
     fig = _new_figure(7.4, 3.0)
     ax_net = fig.add_axes((0.0, 0.02, 0.42, 0.92))
-    label = weight_label + (f" = {_plain(edges[edge])}" if edges and edge in edges else "")
+    label = weight_label + (f" = {plain(edges[edge])}" if edges and edge in edges else "")
     draw_network(ax_net, sizes, edges=edges, highlight_edges=[edge],
                  edge_labels={edge: ""}, layer_names=False)
     ax_net.set_title(f"the weight {label}", fontsize=FONT)
@@ -403,7 +371,7 @@ def surface_png(p0_grid, p1_grid, cost_grid, path, current, labels, title, level
     contours = ax.contour(p0_grid, p1_grid, cost_grid, levels=qs, colors="#7a7a7a",
                           linewidths=0.9)
     ax.clabel(contours, contours.levels[::2], fontsize=FONT - 2,
-              fmt=lambda v: f"{v:g}".replace("-", _MINUS))
+              fmt=lambda v: f"{v:g}".replace("-", MINUS))
     xlim = (p0_grid[0], p0_grid[-1])
     ylim = (p1_grid[0], p1_grid[-1])
     shown = np.asarray(path[: current + 1], float)

@@ -56,11 +56,12 @@ import numpy as np
 
 from . import _validate as v
 from .activations import ACTIVATIONS, softmax_jacobian
-from .diagrams import (_plain, describe_network, format_number, network_png, nudge_png,
+from .diagrams import (describe_network, format_number, network_png, nudge_png,
                        surface_png, weight_name)
 from .engine import _inputs, backprop, bias_gradients, cost, forward, hidden_deltas, \
     output_delta, weight_gradients
 from .losses import grad_a
+from .tex import plain as _plain
 from .network import Network
 
 __all__ = ["Step", "Stepper", "NudgeExplorer", "CostSurface", "stepper_widget",

@@ -1,0 +1,74 @@
+"""The names shared by the Python that builds the page and the scripts that run in it.
+
+Steppers and quizzes are HTML built in Python; small scripts in the reader's page
+(``_ext/static/bp-*.js`` for steppers, ``bpcore/static/bp-quiz.js`` for quizzes) find
+their pieces by these class names.  They are defined here once; the Python side imports
+them, and ``tests/test_dom.py`` fails when a name one side uses is missing on the other.
+``docs/page-contract.md`` describes what each piece does.
+
+>>> STEPPER, kind_class("forward")
+('bp-stepper', 'bp-stepper-forward')
+"""
+from __future__ import annotations
+
+import re
+
+__all__ = ["STEPPER", "STEPPER_TITLE", "STEP_CONTROLS", "STEP_SLIDER", "PREV", "NEXT", "STEP",
+           "FIGURE", "ALT", "FIGURE_GROUP", "CHOICE", "kind_class",
+           "QUIZ", "QUIZ_QUESTION", "QUIZ_OPTION", "QUIZ_INPUT", "QUIZ_ANSWER", "QUIZ_CHECK",
+           "QUIZ_FEEDBACK", "QUIZ_OK", "QUIZ_NO", "QUIZ_NOJS", "READY_ATTRIBUTE",
+           "EXERCISE", "SOLUTION", "FEEDBACK", "FEEDBACK_CORRECT", "FEEDBACK_WRONG",
+           "STEPPER_NAMES", "QUIZ_NAMES"]
+
+# Steppers (bpcore.steppers; wired by _ext/static/bp-stepper-nav.js).
+STEPPER = "bp-stepper"                # outer container of one stepper
+STEPPER_TITLE = "bp-stepper-title"    # its heading paragraph
+STEP_CONTROLS = "bp-step-controls"    # the Previous / slider / Next row
+STEP_SLIDER = "bp-step-slider"        # the slider jslinked to the Stack(s): the current step
+PREV = "bp-prev"                      # the Previous button
+NEXT = "bp-next"                      # the Next button
+STEP = "bp-step"                      # one view in a Stack
+FIGURE = "bp-figure"                  # a view's picture (an Image widget)
+ALT = "bp-alt"                        # the paragraph that says the picture in words
+FIGURE_GROUP = "bp-figure-group"      # a choice's picture together with its words
+CHOICE = "bp-choice"                  # the selector of a group of views (weight, rate)
+
+
+def kind_class(kind):
+    """The class that names a stepper's kind: ``bp-stepper-<kind>``.
+
+    >>> kind_class("Forward")
+    Traceback (most recent call last):
+    ...
+    ValueError: kind names a CSS class, bp-stepper-<kind>: use lower-case letters, digits and hyphens, e.g. 'forward', got 'Forward'
+    """
+    if not isinstance(kind, str) or not re.fullmatch(r"[a-z][a-z0-9-]*", kind):
+        raise ValueError(f"kind names a CSS class, {STEPPER}-<kind>: use lower-case letters, "
+                         f"digits and hyphens, e.g. 'forward', got {kind!r}")
+    return f"{STEPPER}-{kind}"
+
+
+# Quizzes (bpcore.quiz; checked by bpcore/static/bp-quiz.js).
+QUIZ = "bp-quiz"
+QUIZ_QUESTION = "bp-quiz-question"
+QUIZ_OPTION = "bp-quiz-option"
+QUIZ_INPUT = "bp-quiz-input"
+QUIZ_ANSWER = "bp-quiz-answer"
+QUIZ_CHECK = "bp-quiz-check"
+QUIZ_FEEDBACK = "bp-quiz-feedback"
+QUIZ_OK = "bp-quiz-ok"
+QUIZ_NO = "bp-quiz-no"
+QUIZ_NOJS = "bp-quiz-nojs"
+READY_ATTRIBUTE = "data-bp-ready"     # set on a quiz once its script has wired it
+
+# Exercise boxes and checker feedback (bpcore.exercises; styled, not scripted).
+EXERCISE = "bp-exercise"
+SOLUTION = "bp-solution"
+FEEDBACK = "bp-feedback"
+FEEDBACK_CORRECT = "bp-feedback-correct"
+FEEDBACK_WRONG = "bp-feedback-wrong"
+
+STEPPER_NAMES = (STEPPER, STEPPER_TITLE, STEP_CONTROLS, STEP_SLIDER, PREV, NEXT, STEP, FIGURE,
+                 ALT, FIGURE_GROUP, CHOICE)
+QUIZ_NAMES = (QUIZ, QUIZ_QUESTION, QUIZ_OPTION, QUIZ_INPUT, QUIZ_ANSWER, QUIZ_CHECK,
+              QUIZ_FEEDBACK, QUIZ_OK, QUIZ_NO, QUIZ_NOJS)
