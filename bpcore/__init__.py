@@ -12,9 +12,11 @@ Notation, used verbatim in the code and in the book
 * The cost C is the mean over the m samples of a per-sample loss; the quadratic loss
   carries the 1/2: C = (1/m) sum_x 1/2 ||y - a^L||^2.
 
-In code, ``net.weights[l-1]`` is W^l, ``net.biases[l-1]`` is b^l, ``fp.zs[l-1]`` is z^l,
-``fp.activations[l]`` is a^l and ``deltas[l-1]`` is delta^l.  The index ``i = l - 1`` always
-counts from the input side.
+In code, ``net.W(l)`` (``net.weights[l-1]``) is W^l, ``net.b(l)`` is b^l, ``fp.z(l)``
+(``fp.zs[l-1]``) is z^l, ``fp.a(l)`` (``fp.activations[l]``) is a^l, ``deltas.at(l)`` is
+delta^l, ``grads.W(l)`` is dC/dW^l and ``net.with_weight(l, j, k, value)`` changes w^l_jk:
+the helpers take the book's 1-based l, j and k.  The index ``i = l - 1`` always counts from
+the input side.
 
 The four equations
 ------------------
@@ -39,7 +41,7 @@ and sympy: ``steppers``, ``diagrams`` and ``symbolic``.
 True
 """
 from . import activations, datasets, examples, jacobians, losses, notation
-from .engine import (ForwardPass, Gradients, backprop, bias_gradients, cost, forward,
+from .engine import (Deltas, ForwardPass, Gradients, backprop, bias_gradients, cost, forward,
                      hidden_deltas, output_delta, weight_gradients)
 from .gradcheck import numerical_gradients, relative_error
 from .network import Network
@@ -51,7 +53,7 @@ from . import exercises, quiz  # noqa: E402
 __version__ = "0.1.0"
 
 __all__ = [
-    "Network", "ForwardPass", "Gradients", "forward", "output_delta", "hidden_deltas",
+    "Network", "ForwardPass", "Gradients", "Deltas", "forward", "output_delta", "hidden_deltas",
     "weight_gradients", "bias_gradients", "backprop", "cost", "numerical_gradients",
     "relative_error", "train", "TrainingResult", "accuracy", "activations", "losses",
     "datasets", "examples", "exercises", "quiz", "notation", "jacobians",

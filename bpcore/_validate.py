@@ -114,3 +114,15 @@ def positive_int(value, name):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
+
+
+def layer(l, L, what="l", lowest=1):
+    """A book layer number ``lowest <= l <= L`` (1-based like w^l_jk), as an int."""
+    if isinstance(l, bool) or not isinstance(l, numbers.Integral):
+        raise TypeError(f"{what} is a layer number, an int from {lowest} to {L}, "
+                        f"got {type(l).__name__}")
+    if not lowest <= l <= L:
+        zero = " (layer 0 is the input x)" if lowest == 1 and l == 0 else ""
+        raise ValueError(f"{what} = {l} is not a layer of this network: layers run from "
+                         f"{lowest} to L = {L}{zero}; the book counts layers from 1, like w^l_jk")
+    return int(l)

@@ -22,7 +22,7 @@ from . import losses
 from .activations import ACTIVATIONS, backward
 from .network import Network
 
-__all__ = ["ForwardPass", "Gradients", "forward", "output_delta", "hidden_deltas",
+__all__ = ["ForwardPass", "Gradients", "Deltas", "forward", "output_delta", "hidden_deltas",
            "weight_gradients", "bias_gradients", "backprop", "cost"]
 
 # Output activation and loss whose delta^L simplifies to a - y (see output_delta).
@@ -44,6 +44,19 @@ class ForwardPass:
         """a^L, the network's output."""
         return self.activations[len(self.zs)]
 
+    def z(self, l):
+        """z^l, the weighted input of layer l = 1..L (the book's numbering).
+
+        >>> fp = ForwardPass((np.array([0.5]),), (np.array([1.0]), np.array([0.6])))
+        >>> fp.z(1), fp.a(0), fp.a(1)
+        (array([0.5]), array([1.]), array([0.6]))
+        """
+        return self.zs[v.layer(l, len(self.zs)) - 1]
+
+    def a(self, l):
+        """a^l, the activation of layer l = 0..L; a^0 is the input x."""
+        return self.activations[v.layer(l, len(self.zs), lowest=0)]
+
 
 @dataclass(frozen=True)
 class Gradients:
@@ -51,12 +64,33 @@ class Gradients:
     weights: tuple
     biases: tuple
 
+    def W(self, l):
+        """dC/dW^l for layer l = 1..L, the shape of W^l."""
+        return self.weights[v.layer(l, len(self.weights)) - 1]
+
+    def b(self, l):
+        """dC/db^l for layer l = 1..L, the shape of b^l."""
+        return self.biases[v.layer(l, len(self.biases)) - 1]
+
     def flat(self):
         """Every gradient in one vector: W^1, b^1, W^2, b^2, ... (row-major)."""
         parts = []
         for gW, gb in zip(self.weights, self.biases):
             parts += [np.ravel(gW), np.ravel(gb)]
         return np.concatenate(parts)
+
+
+class Deltas(list):
+    """delta^1, ..., delta^L as :func:`hidden_deltas` returns them: ``deltas[l-1]`` is delta^l,
+    and ``deltas.at(l)`` says the same in the book's numbering.
+
+    >>> Deltas([np.array([3.0]), np.array([1.0])]).at(2)
+    array([1.])
+    """
+
+    def at(self, l):
+        """delta^l for layer l = 1..L."""
+        return self[v.layer(l, len(self)) - 1]
 
 
 def _col(arr):
@@ -205,8 +239,8 @@ def output_delta(net, fp, y, loss="mse"):
 def hidden_deltas(net, fp, delta_L):
     """BP2: delta^l = ((W^{l+1})^T delta^{l+1}) (.) f'(z^l), for l = L-1 down to 1.
 
-    Returns a list of L deltas aligned with ``net.weights``: ``deltas[l-1]`` is delta^l, and
-    the last entry is ``delta_L`` itself.
+    Returns a :class:`Deltas` list of L deltas aligned with ``net.weights``: ``deltas[l-1]``,
+    or ``deltas.at(l)``, is delta^l, and the last entry is ``delta_L`` itself.
 
     >>> net = Network([np.array([[2.0]]), np.array([[3.0]])], [np.zeros(1), np.zeros(1)],
     ...               "identity")
@@ -225,7 +259,7 @@ def hidden_deltas(net, fp, delta_L):
                                            if delta_L.shape[::-1] == z_L.shape else ""))
     deltas = _hidden_deltas(net, [_col(z) for z in fp.zs],
                             [_col(a) for a in fp.activations], _col(delta_L))
-    return [d.reshape(z.shape) for d, z in zip(deltas, fp.zs)]
+    return Deltas(d.reshape(z.shape) for d, z in zip(deltas, fp.zs))
 
 
 def _check_deltas(deltas, shapes=None):

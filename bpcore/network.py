@@ -1,6 +1,7 @@
 """The :class:`Network`: weights, biases and one activation name per layer."""
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 
 import numpy as np
@@ -161,6 +162,48 @@ class Network:
     def n_parameters(self):
         """The number of weights and biases."""
         return sum(W.size + b.size for W, b in zip(self.weights, self.biases))
+
+    def W(self, l):
+        """W^l, the weights into layer l = 1..L, shape (n_l, n_{l-1}) (read-only)."""
+        return self.weights[v.layer(l, self.n_layers) - 1]
+
+    def b(self, l):
+        """b^l, the biases of layer l = 1..L, shape (n_l,) (read-only)."""
+        return self.biases[v.layer(l, self.n_layers) - 1]
+
+    def with_weight(self, l, j, k, value):
+        """A new network with w^l_jk set to ``value``; l, j and k count from 1, like the book.
+
+        w^l_jk is the weight into neuron j of layer l from neuron k of layer l-1, entry
+        (j - 1, k - 1) of W^l.  Everything else is shared with this network.
+
+        >>> net = Network([np.zeros((2, 3))], [np.zeros(2)], "sigmoid")
+        >>> net.with_weight(1, 2, 3, 0.5).W(1)
+        array([[0. , 0. , 0. ],
+               [0. , 0. , 0.5]])
+        >>> net.with_weight(1, 3, 1, 0.5)
+        Traceback (most recent call last):
+        ...
+        ValueError: there is no weight w^1_31: W^1 has shape (2, 3), so j runs from 1 to 2 and k from 1 to 3 (1-based)
+        """
+        l = v.layer(l, self.n_layers)
+        n_out, n_in = self.weights[l - 1].shape
+        for index in (j, k):
+            if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+                raise TypeError(f"j and k are neuron numbers (ints counted from 1), got "
+                                f"{type(index).__name__}")
+        if not (1 <= j <= n_out and 1 <= k <= n_in):
+            raise ValueError(f"there is no weight w^{l}_{j}{k}: W^{l} has shape ({n_out}, {n_in}), "
+                             f"so j runs from 1 to {n_out} and k from 1 to {n_in} (1-based)")
+        value = v.as_float_array(value, f"the new value of w^{l}_{j}{k}", self.dtype)
+        if value.ndim != 0:
+            raise ValueError(f"the new value of w^{l}_{j}{k} must be one number, got an array "
+                             f"of shape {value.shape}")
+        W = np.array(self.weights[l - 1])
+        W[j - 1, k - 1] = value
+        weights = list(self.weights)
+        weights[l - 1] = W
+        return self.replace(weights=weights)
 
     def replace(self, weights=None, biases=None):
         """A new network with some parameters replaced (same activations and dtype).
