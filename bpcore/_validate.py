@@ -6,8 +6,7 @@ import numbers
 
 import numpy as np
 
-from .activations import ACTIVATIONS
-from .losses import LOSSES, PROBABILITY_OUTPUTS
+from . import activations, losses
 
 
 def as_float_array(value, name, dtype=np.float64):
@@ -26,17 +25,11 @@ def as_float_array(value, name, dtype=np.float64):
 
 
 def check_activation_name(name):
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; valid names are "
-                         f"{', '.join(repr(n) for n in ACTIVATIONS)}")
-    return name
+    return activations.get(name).name
 
 
 def check_loss(name, output_activation):
-    if not isinstance(name, str) or name not in LOSSES:
-        raise ValueError(f"unknown loss {name!r}; valid names are "
-                         f"{', '.join(repr(n) for n in LOSSES)}")
-    allowed = PROBABILITY_OUTPUTS[name]
+    allowed = losses.get(name).outputs()
     if output_activation not in allowed:
         raise ValueError(f"loss {name!r} needs outputs in (0, 1) so that ln a is defined, but the "
                          f"output layer uses {output_activation!r}; use one of "
@@ -77,18 +70,19 @@ def columns(value, name, n_rows, dtype=np.float64, m=None):
 
 def check_targets(y, loss, output_activation):
     """Targets inside the loss's domain."""
-    if loss == "mse":
+    record = losses.get(loss)
+    if not record.unit_targets:
         return
     low, high = y.min(), y.max()
     if low < 0 or high > 1:
         raise ValueError(f"loss {loss!r} needs targets in [0, 1], got values from "
                          f"{low:g} to {high:g}")
-    if loss == "cross_entropy" and output_activation == "softmax":
+    if output_activation in record.distribution_with:
         sums = y.sum(axis=0)
         off = np.abs(sums - 1.0)
         if off.max() > 1e-6:
             j = int(np.argmax(off))
-            raise ValueError("loss 'cross_entropy' with a softmax output needs each target column "
+            raise ValueError(f"loss {loss!r} with a {output_activation} output needs each target column "
                              f"to be a distribution summing to 1; column {j} sums to {sums[j]:g} "
                              "(use one-hot targets, see bpcore.datasets.one_hot)")
 

@@ -19,14 +19,12 @@ import numpy as np
 
 from . import _validate as v
 from . import losses
-from .activations import ACTIVATIONS, backward
+from .activations import ACTIVATIONS
 from .network import Network
 
 __all__ = ["ForwardPass", "Gradients", "Deltas", "forward", "output_delta", "hidden_deltas",
            "weight_gradients", "bias_gradients", "backprop", "cost"]
 
-# Output activation and loss whose delta^L simplifies to a - y (see output_delta).
-MATCHED_PAIRS = {("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy")}
 
 
 @dataclass(frozen=True)
@@ -119,21 +117,22 @@ def _forward(net, x):
     a = x
     for i in range(net.n_layers):
         z = net.weights[i] @ a + net.biases[i][:, None]
-        a = ACTIVATIONS[net.activations[i]][0](z)
+        a = ACTIVATIONS[net.activations[i]].f(z)
         zs.append(z)
         activations.append(a)
     return zs, activations
 
 
 def _output_delta(activation, loss, z, a, y):
-    if (activation, loss) in MATCHED_PAIRS:
-        # softmax + cross-entropy (targets summing to 1) and sigmoid + binary cross-entropy:
-        # the activation's derivative cancels the loss's denominator exactly, leaving a - y.
-        return a - y
-    if (activation, loss) == ("sigmoid", "cross_entropy"):
-        # -y/a * a(1 - a) = -y (1 - a): the same cancellation, written without dividing by a.
-        return -y * (1.0 - a)
-    return backward(activation, z, a, losses.grad_a(loss, y, a))
+    record = losses.LOSSES[loss]
+    shortcut = record.shortcuts.get(activation)
+    if shortcut is not None:
+        # The loss's record writes delta^L for this output without the division by a (or by
+        # a(1 - a)) that the two factors would do: a - y for the matched pairs, softmax +
+        # cross-entropy (targets summing to 1) and sigmoid + binary cross-entropy, and
+        # -y (1 - a) for sigmoid + cross-entropy.  See bpcore.losses.
+        return shortcut(a, y)
+    return ACTIVATIONS[activation].backward(z, a, record.gradient(y, a))
 
 
 def _hidden_deltas(net, zs, activations, delta_L):
@@ -142,7 +141,7 @@ def _hidden_deltas(net, zs, activations, delta_L):
     deltas[L - 1] = delta_L
     for i in range(L - 2, -1, -1):  # layer l = i + 1, from L - 1 down to 1
         upstream = net.weights[i + 1].T @ deltas[i + 1]
-        deltas[i] = backward(net.activations[i], zs[i], activations[i + 1], upstream)
+        deltas[i] = ACTIVATIONS[net.activations[i]].backward(zs[i], activations[i + 1], upstream)
     return deltas
 
 

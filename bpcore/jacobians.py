@@ -71,7 +71,7 @@ def activation_jacobian(name, z):
     z = _vector(z, "z")
     if name == "softmax":
         return softmax_jacobian(z)
-    return np.diag(ACTIVATIONS[name][1](z))
+    return np.diag(ACTIVATIONS[name].prime(z))
 
 
 def _one_sample(net, x):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import _validate as v
-from .activations import ACTIVATIONS
+from . import activations as _activations
 
 __all__ = ["Network"]
 
@@ -93,14 +93,14 @@ class Network:
             raise ValueError(f"got {len(activations)} activation names for {L} layers; give one "
                              "name per layer, or a single name for all of them")
         for i, name in enumerate(activations):
-            v.check_activation_name(name)
-            if name == "softmax" and i != L - 1:
-                raise ValueError(f"softmax is allowed only in the output layer, but layer {i + 1} "
+            record = _activations.get(name)
+            if record.output_only and i != L - 1:
+                raise ValueError(f"{name} is allowed only in the output layer, but layer {i + 1} "
                                  f"of {L} uses it; use 'sigmoid', 'tanh' or 'relu' there")
-            if name == "softmax" and Ws[i].shape[0] < 2:
-                raise ValueError("softmax over a single output neuron is always 1 and cannot "
+            if Ws[i].shape[0] < record.min_outputs:
+                raise ValueError(f"{name} over a single output neuron is always 1 and cannot "
                                  "learn; use 'sigmoid' for one output, or give the output "
-                                 "layer two or more neurons")
+                                 f"layer {record.min_outputs} or more neurons")
         self.weights = tuple(Ws)
         self.biases = tuple(bs)
         self.activations = tuple(activations)
@@ -109,10 +109,10 @@ class Network:
     def random(cls, sizes, activations="sigmoid", seed=0, *, dtype="float64"):
         """A network with layer sizes ``sizes = (n_0, n_1, ..., n_L)`` and random weights.
 
-        Initialisation: every W^l has entries drawn from N(0, 1/n_{l-1}) (LeCun's scaling,
-        the one Nielsen's book calls the improved initialisation), except ReLU layers, which
-        use N(0, 2/n_{l-1}) (He et al., 2015), so that the pre-activations start with
-        roughly unit variance.  Biases start at 0.  ``seed`` is an int or a
+        Initialisation: every W^l has entries drawn from N(0, gain/n_{l-1}), with the gain of
+        the layer's activation record: 1 (LeCun's scaling, the one Nielsen's book calls the
+        improved initialisation), and 2 for ReLU (He et al., 2015), so that the
+        pre-activations start with roughly unit variance.  Biases start at 0.  ``seed`` is an int or a
         ``numpy.random.Generator``.
 
         >>> Network.random([784, 30, 10], seed=1).sizes
@@ -131,7 +131,7 @@ class Network:
         weights, biases = [], []
         for i in range(L):
             n_in, n_out = sizes[i], sizes[i + 1]
-            gain = 2.0 if names[i] == "relu" else 1.0
+            gain = _activations.get(names[i]).gain
             weights.append(rng.normal(0.0, np.sqrt(gain / n_in), size=(n_out, n_in)))
             biases.append(np.zeros(n_out))
         return cls(weights, biases, names, dtype=dtype)

@@ -30,10 +30,12 @@ import numpy as np
 import sympy
 
 from . import _validate as v
+from . import activations, losses
 from .activations import relu as _relu_numpy
 from .activations import sigmoid as _sigmoid_numpy
 from .engine import Gradients
 from .network import Network
+from .sympy_functions import relu, sigma, softmax
 
 __all__ = ["SymbolicNetwork", "Evaluation", "Identity", "sigma", "relu", "softmax", "latex",
            "to_exp", "sigmoid_prime_identity", "softmax_jacobian", "chain_rule_example",
@@ -44,91 +46,7 @@ MAX_PARAMETERS = 40
 
 
 # ---------------------------------------------------------------------------------------
-# The activations as sympy functions.
-
-class sigma(sympy.Function):
-    """The logistic sigmoid sigma(z) = 1 / (1 + e^{-z}), kept whole so formulas stay short.
-
-    Its derivative rule is sigma'(z) = sigma(z) (1 - sigma(z)); :func:`sigmoid_prime_identity`
-    proves that rule from the exp form.  ``sigma(z).rewrite(sympy.exp)`` gives the exp form.
-
-    >>> z = sympy.Symbol("z")
-    >>> sigma(z).diff(z)
-    (1 - sigma(z))*sigma(z)
-    >>> sigma(0)
-    1/2
-    """
-    nargs = 1
-
-    @classmethod
-    def eval(cls, z):
-        if z.is_zero:
-            return sympy.S.Half
-        return None
-
-    def fdiff(self, argindex=1):
-        s = sigma(self.args[0])
-        return s * (1 - s)
-
-    def _eval_rewrite_as_exp(self, z, **kwargs):
-        return 1 / (1 + sympy.exp(-z))
-
-    def _latex(self, printer, exp=None):
-        name = r"\sigma" if exp is None else rf"\sigma^{{{exp}}}"
-        return rf"{name}\left({printer._print(self.args[0])}\right)"
-
-
-class relu(sympy.Function):
-    """relu(z) = max(0, z), with relu'(z) = Heaviside(z) and bpcore's convention relu'(0) = 0.
-
-    >>> z = sympy.Symbol("z")
-    >>> relu(z).diff(z)
-    Heaviside(z, 0)
-    """
-    nargs = 1
-
-    def fdiff(self, argindex=1):
-        return sympy.Heaviside(self.args[0], 0)
-
-    def _eval_rewrite_as_Max(self, z, **kwargs):
-        return sympy.Max(0, z)
-
-    def _latex(self, printer, exp=None):
-        name = r"\operatorname{relu}" if exp is None else rf"\operatorname{{relu}}^{{{exp}}}"
-        return rf"{name}\left({printer._print(self.args[0])}\right)"
-
-
-class softmax(sympy.Function):
-    """softmax(j, z_1, ..., z_n) = e^{z_j} / sum_k e^{z_k}, output j of the softmax, kept whole.
-
-    Its derivative rule is d softmax_j / dz_i = softmax_j (delta_ij - softmax_i), so the
-    derivatives of a softmax layer stay short; :func:`softmax_jacobian` derives that rule
-    from the exp form, and :func:`to_exp` writes the function out.
-
-    >>> z1, z2 = sympy.symbols("z_1 z_2")
-    >>> softmax(1, z1, z2).diff(z2)
-    -softmax(1, z_1, z_2)*softmax(2, z_1, z_2)
-    >>> to_exp(softmax(1, z1, z2))
-    exp(z_1)/(exp(z_1) + exp(z_2))
-    """
-
-    def fdiff(self, argindex=1):
-        if argindex == 1:  # the output index j is not a variable
-            raise sympy.core.function.ArgumentIndexError(self, argindex)
-        j, zs = self.args[0], self.args[1:]
-        i = argindex - 1
-        return self * (sympy.KroneckerDelta(j, i) - softmax(i, *zs))
-
-    def _eval_rewrite_as_exp(self, j, *zs, **kwargs):
-        return sympy.exp(zs[int(j) - 1]) / sympy.Add(*[sympy.exp(z) for z in zs])
-
-    def _latex(self, printer, exp=None):
-        name = rf"\operatorname{{softmax}}_{{{printer._print(self.args[0])}}}"
-        if exp is not None:
-            name = rf"{name}^{{{exp}}}"
-        zs = ", ".join(printer._print(z) for z in self.args[1:])
-        return rf"{name}\left({zs}\right)"
-
+# Numbers for lambdify.
 
 def _softmax_numpy(j, *z):
     z = np.array(np.broadcast_arrays(*[np.asarray(zk, dtype=float) for zk in z]))
@@ -136,33 +54,19 @@ def _softmax_numpy(j, *z):
     return e[int(j) - 1] / e.sum(axis=0)
 
 
-_ELEMENTWISE = {
-    "sigmoid": sigma,
-    "tanh": sympy.tanh,
-    "relu": relu,
-    "identity": lambda z: z,
-}
-
 # Numeric stand-ins for the functions lambdify cannot find in numpy by name.
 _NUMPY_NAMES = {"sigma": _sigmoid_numpy, "relu": _relu_numpy, "softmax": _softmax_numpy}
 
 
 def _activate(name, z):
-    """f(z) for a column of expressions z (a list); softmax couples the whole column."""
-    if name == "softmax":
-        return [softmax(j + 1, *z) for j in range(len(z))]
-    f = _ELEMENTWISE[name]
-    return [f(zj) for zj in z]
+    """f(z) for a column of expressions z (a list), the activation record's sympy form;
+    softmax couples the whole column."""
+    return activations.get(name).sympy_column(z)
 
 
 def _loss(name, y, a):
-    """The loss of one sample, as in bpcore.losses (mse carries the 1/2)."""
-    if name == "mse":
-        return sympy.Rational(1, 2) * sympy.Add(*[(aj - yj) ** 2 for yj, aj in zip(y, a)])
-    if name == "cross_entropy":
-        return -sympy.Add(*[yj * sympy.log(aj) for yj, aj in zip(y, a)])
-    return -sympy.Add(*[yj * sympy.log(aj) + (1 - yj) * sympy.log(1 - aj)
-                        for yj, aj in zip(y, a)])
+    """The loss of one sample, the loss record's sympy form (mse carries the 1/2)."""
+    return losses.get(name).sympy(y, a)
 
 
 # ---------------------------------------------------------------------------------------
@@ -329,15 +233,17 @@ def chain_rule_example(activation="sigmoid"):
     >>> ex.rhs
     a^{1}_{1}*a^{2}_{1}*w^{2}_{11}*x_{1}*(1 - a^{1}_{1})*(1 - a^{2}_{1})*(a^{2}_{1} - y_{1})
     """
-    if activation not in _ELEMENTWISE:
+    record = activations.get(activation)
+    if not record.elementwise:
+        elementwise = [n for n, a in activations.ACTIVATIONS.items() if a.elementwise]
         raise ValueError(f"chain_rule_example needs an element-wise activation, one of "
-                         f"{', '.join(repr(n) for n in _ELEMENTWISE)}; got {activation!r}")
+                         f"{', '.join(repr(n) for n in elementwise)}; got {activation!r}")
     sym = SymbolicNetwork((1, 1, 1), activation, "mse")
     w1, w2 = sym.W(1)[0, 0], sym.W(2)[0, 0]
     z1, z2 = sym.z_symbols(1)[0], sym.z_symbols(2)[0]
     a1, a2 = sym.a_symbols(1)[0], sym.a_symbols(2)[0]
     x1, y1 = sym.x[0], sym.y[0]
-    f = _ELEMENTWISE[activation]
+    f = record.sympy
     # Each factor is differentiated locally, then written with the layer symbols a and z.
     local = [
         (r"\frac{\partial C}{\partial a^{2}_{1}}", sympy.diff((y1 - a2) ** 2 / 2, a2)),

@@ -8,10 +8,10 @@ from hypothesis import given, settings, strategies as st
 
 import bpcore
 from _helpers import random_targets
-from bpcore.losses import PROBABILITY_OUTPUTS
+from bpcore.losses import pairs
 
 HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
-PAIRS = [(act, loss) for loss, acts in PROBABILITY_OUTPUTS.items() for act in acts]
+PAIRS = pairs()
 
 
 @st.composite

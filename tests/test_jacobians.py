@@ -28,7 +28,7 @@ def _fd_columns(f, u, eps=1e-6):
 
 def _layer_map(net, l):
     """z^l -> z^{l+1} for one sample, 1-D in and out."""
-    f = ACTIVATIONS[net.activations[l - 1]][0]
+    f = ACTIVATIONS[net.activations[l - 1]].f
     return lambda z: net.weights[l] @ f(z[:, None])[:, 0] + net.biases[l]
 
 
@@ -48,7 +48,7 @@ def _random_case(seed, sizes, hidden):
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "identity", "relu", "softmax"])
 def test_activation_jacobian_matches_finite_differences(name):
     z = np.array([0.7, -1.3, 0.2, 2.1])
-    f = ACTIVATIONS[name][0]
+    f = ACTIVATIONS[name].f
     fd = _fd_columns(lambda u: f(u[:, None])[:, 0], z)
     np.testing.assert_allclose(jacobians.activation_jacobian(name, z), fd, atol=1e-8)
 

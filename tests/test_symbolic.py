@@ -12,11 +12,11 @@ from hypothesis import given, settings, strategies as st
 import bpcore
 from _helpers import random_targets
 from bpcore import symbolic as S
-from bpcore.losses import PROBABILITY_OUTPUTS
+from bpcore.losses import pairs
 from bpcore.symbolic import SymbolicNetwork, _unfold
 
 HIDDEN = ["sigmoid", "tanh", "identity", "relu"]
-PAIRS = [(act, loss) for loss, acts in PROBABILITY_OUTPUTS.items() for act in acts]
+PAIRS = pairs()
 
 
 @lru_cache(maxsize=None)
