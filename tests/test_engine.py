@@ -182,13 +182,3 @@ def test_float32_network_computes_in_float32():
     net = bpcore.Network.random([3, 2, 1], seed=0, dtype="float32")
     g = bpcore.backprop(net, np.ones((3, 2)), np.ones((1, 2)))
     assert g.weights[0].dtype == np.float32
-
-
-def test_numerical_gradients_of_a_column_major_network():
-    # a network built from transposed (Fortran-ordered) arrays, as the notation converters do
-    W = np.asfortranarray([[.1, .2], [.3, .4], [.5, -.6]])
-    net = bpcore.Network([W, np.ones((1, 3))], [np.zeros(3), np.zeros(1)], "sigmoid")
-    x, y = np.array([[1.0], [2.0]]), np.array([[0.3]])
-    numeric = bpcore.numerical_gradients(net, x, y)
-    assert np.abs(numeric.weights[0]).max() > 1e-3
-    assert bpcore.relative_error(numeric, bpcore.backprop(net, x, y)) < 1e-8

@@ -1,4 +1,4 @@
-"""Training, against an independent plain gradient-descent loop, and the data sets."""
+"""Training, against an independent plain gradient-descent loop."""
 import numpy as np
 import pytest
 
@@ -72,24 +72,3 @@ def test_until_stops_early():
     r = bpcore.train(net, x, y, epochs=5000, learning_rate=2.0, momentum=0.9, until=solved)
     assert r.stopped_early and r.epochs_run < 5000
     assert solved(r.network)
-
-
-def test_xor_and_mirror_symmetry_data():
-    x, y = datasets.xor()
-    assert np.array_equal(y[0], np.logical_xor(x[0], x[1]).astype(float))
-    x, y = datasets.mirror_symmetry()
-    assert len({tuple(c) for c in x.T}) == 64
-    for col, target in zip(x.T, y[0]):
-        assert target == float(list(col) == list(col[::-1]))
-
-
-def test_digits_split_is_stratified_and_scaled():
-    d = datasets.digits(test_fraction=0.2, seed=3)
-    assert d.x_train.min() >= 0 and d.x_train.max() <= 1
-    assert np.array_equal(d.y_train.argmax(axis=0), d.labels_train)
-    assert np.allclose(d.images_test.reshape(-1, 64).T, d.x_test)
-    share = np.bincount(d.labels_test, minlength=10) / np.bincount(
-        np.concatenate([d.labels_train, d.labels_test]), minlength=10)
-    assert np.all(np.abs(share - 0.2) < 0.01)
-    with pytest.raises(ValueError, match="test_fraction must lie strictly between 0 and 1"):
-        datasets.digits(test_fraction=1.0)
