@@ -1,13 +1,29 @@
-"""The book's running example: one small network the reader meets in every chapter."""
+"""The book's examples: the running network, Mazur's network, and everything bpcore
+computes for them, keyed by the book's layer number l.
+
+* :func:`running_example`, :func:`mazur_example` -- a network, one input column x, its
+  target y and the loss, as a :class:`RunningExample`.
+* :func:`network_state` -- for any network and batch, the chapters' quantities in dicts
+  keyed by l: ``d.W[2]`` is W², ``d.z[1]`` is z¹, ``d.a[0]`` is the input x, ``d.delta[2]``
+  is δ².  :func:`running`, :func:`running_batch` and :func:`mazur` are that state for the
+  book's examples; the exercises draw their data from them.
+
+>>> d = running()
+>>> d.z[1].shape, d.delta[2].shape, d.m
+((3, 1), (2, 1), 1)
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 
+from .engine import backprop, cost, forward, hidden_deltas, output_delta
 from .network import Network
 
-__all__ = ["RunningExample", "running_example", "mazur_example"]
+__all__ = ["RunningExample", "running_example", "mazur_example", "network_state", "running",
+           "running_batch", "mazur"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +65,6 @@ def mazur_example():
     outputs.  Inputs 0.05/0.10, targets 0.01/0.99, cost E = sum 1/2 (target - out)^2, which
     is bpcore's mse for one sample.  He uses a learning rate of 0.5.
 
-    >>> from bpcore import cost
     >>> ex = mazur_example()
     >>> round(cost(ex.net, ex.x, ex.y), 9)
     0.298371109
@@ -58,3 +73,65 @@ def mazur_example():
                   [np.array([0.35, 0.35]), np.array([0.60, 0.60])], "sigmoid")
     return RunningExample(net, np.array([[0.05], [0.10]]), np.array([[0.01], [0.99]]))
 
+
+def network_state(net, x, y, loss="mse"):
+    """Everything the chapters compute for ``net`` on the batch (x, y), keyed by layer l.
+
+    Dicts keyed by the layer number l: ``W[l]``, ``b[l]``, ``z[l]``, ``a[l]`` (``a[0]`` is
+    x), ``delta[l]``, ``grad_W[l]``, ``grad_b[l]``; plus ``net``, ``x``, ``y``, ``loss``,
+    ``L``, the batch size ``m`` and the cost ``C``.  All computed with bpcore; x and y have
+    one column per sample.
+
+    >>> ex = running_example()
+    >>> d = network_state(ex.net, ex.x, ex.y)
+    >>> d.W[2].shape, d.a[0] is ex.x, d.L
+    ((2, 3), True, 2)
+    """
+    fp = forward(net, x)
+    L = net.n_layers
+    deltas = hidden_deltas(net, fp, output_delta(net, fp, y, loss))
+    grads = backprop(net, x, y, loss)
+    layers = range(1, L + 1)
+    return SimpleNamespace(
+        net=net, x=x, y=y, loss=loss, L=L, m=x.shape[1],
+        W={l: net.W(l) for l in layers}, b={l: net.b(l) for l in layers},
+        z={l: fp.z(l) for l in layers}, a={l: fp.a(l) for l in range(L + 1)},
+        delta={l: deltas.at(l) for l in layers},
+        grad_W={l: grads.W(l) for l in layers}, grad_b={l: grads.b(l) for l in layers},
+        C=cost(net, x, y, loss))
+
+
+def running():
+    """:func:`network_state` of the running example (one sample, quadratic cost)."""
+    ex = running_example()
+    return network_state(ex.net, ex.x, ex.y, ex.loss)
+
+
+def running_batch(m=4, seed=6):
+    """:func:`network_state` of the running example's network on a seeded batch of ``m``
+    inputs and targets (entries rounded to 2 decimals), one column per sample.
+
+    >>> d = running_batch()
+    >>> d.x.shape, d.y.shape, d.m
+    ((2, 4), (2, 4), 4)
+    """
+    ex = running_example()
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.uniform(0.0, 1.0, size=(2, m)), 2)
+    y = np.round(rng.uniform(0.01, 0.99, size=(2, m)), 2)
+    return network_state(ex.net, x, y, ex.loss)
+
+
+def mazur(eta=0.5):
+    """:func:`network_state` of Mazur's example, with the learning rate ``eta`` and the
+    weights after one round of his walk-through (weights updated, biases frozen):
+    ``W_new[l]``.
+
+    >>> d = mazur()
+    >>> f"{d.W_new[2][0, 0]:.8f}"            # Mazur's w5+ = 0.35891648
+    '0.35891648'
+    """
+    ex = mazur_example()
+    d = network_state(ex.net, ex.x, ex.y, ex.loss)
+    W_new = {l: d.W[l] - eta * d.grad_W[l] for l in d.W}
+    return SimpleNamespace(**vars(d), eta=eta, W_new=W_new)

@@ -7,9 +7,12 @@ book's build (myst-nb) writes the HTML into the page, where the script runs on l
 * :func:`numeric` -- type a number; accepted within ``tol``; each expected wrong value can
   carry its own hint.
 * :func:`multiple_choice` -- radio buttons; each wrong option can carry its own hint.
-* :func:`from_exercise` -- a numeric quiz whose answer is taken from
-  :func:`bpcore.exercises.reference` and whose wrong values and hints come from that
-  exercise's catalogued mistakes, so the numbers are written down only once.
+* :func:`from_exercise` -- a numeric quiz whose answer is an exercise's reference and
+  whose wrong values and hints come from its catalogued mistakes, so the numbers are
+  written down only once; in a chapter, ``bpcore.exercises.get(id).quiz(question, ...)``.
+
+The HTML is built by :mod:`bpcore.render`; the script that checks a reply is the package
+file ``bpcore/static/bp-quiz.js`` and its stylesheet ``bpcore/static/bp-quiz.css``.
 
 Accessibility: the question is the fieldset legend (multiple choice) or is linked to the
 input with ``aria-describedby`` (numeric); every input has a ``<label>``; the feedback
@@ -39,140 +42,18 @@ True
 from __future__ import annotations
 
 import hashlib
-import html
 import itertools
 import json
 import math
 import numbers
-import re
 
 import numpy as np
+
+from . import render
 
 __all__ = ["Quiz", "numeric", "multiple_choice", "from_exercise"]
 
 _ids = itertools.count(1)
-
-_NOJS = ("Checking answers needs JavaScript. In Jupyter, trust the notebook "
-         "(File → Trust Notebook) and run the cell again.")
-
-_STYLE = (
-    "<style>"
-    ".bp-quiz{border:1px solid rgba(127,127,127,.5);border-radius:6px;padding:.75em 1em;"
-    "margin:1em 0;color:inherit}"
-    ".bp-quiz fieldset{border:0;margin:0;padding:0;min-width:0}"
-    ".bp-quiz .bp-quiz-question{font-weight:600;font-size:inherit;line-height:inherit;float:none;width:auto;margin:0 0 .5em;padding:0}"
-    ".bp-quiz .bp-quiz-option{margin:.3em 0}"
-    ".bp-quiz .bp-quiz-option label{margin-left:.4em}"
-    ".bp-quiz .bp-quiz-input{font:inherit;width:11em;margin:0 .5em;padding:.25em .5em;"
-    "color:inherit;background:transparent;border:1px solid rgba(127,127,127,.8);"
-    "border-radius:4px}"
-    ".bp-quiz .bp-quiz-check{font:inherit;margin-top:.4em;padding:.25em 1em;color:inherit;"
-    "background:rgba(127,127,127,.15);border:1px solid rgba(127,127,127,.8);"
-    "border-radius:4px;cursor:pointer}"
-    ".bp-quiz input:focus-visible,.bp-quiz button:focus-visible{outline:2px solid #4a90d9;"
-    "outline-offset:2px}"
-    ".bp-quiz .bp-quiz-feedback{margin:.6em 0 0;padding:.4em .7em;"
-    "border-left:5px solid transparent}"
-    ".bp-quiz .bp-quiz-feedback:empty{margin:0;padding:0;border:0}"
-    ".bp-quiz .bp-quiz-feedback.bp-quiz-ok{border-left-color:#1a7f37;"
-    "background:rgba(26,127,55,.14)}"
-    ".bp-quiz .bp-quiz-feedback.bp-quiz-no{border-left-color:#cf222e;"
-    "background:rgba(207,34,46,.12)}"
-    ".bp-quiz .bp-quiz-nojs{font-size:.9em;opacity:.8;margin:.4em 0 0}"
-    ".bp-quiz code{font-size:.95em}"
-    "</style>")
-
-# One script for every quiz; it installs itself once per page (window.bpQuiz) and then
-# handles every quiz on the page, including ones inserted later, through delegation.
-_SCRIPT = r"""<script>
-(function () {
-  "use strict";
-  if (window.bpQuiz) { window.bpQuiz.init(); return; }
-  function parseNumber(text) {
-    var s = String(text).trim().replace(/\u2212/g, "-").replace(/\s+/g, "");
-    if (/^[+-]?\d+,\d+$/.test(s)) { s = s.replace(",", "."); }
-    var num = "[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?";
-    var m = new RegExp("^(" + num + ")(?:/(" + num + "))?$").exec(s);
-    if (!m) { return null; }
-    var v = parseFloat(m[1]);
-    if (m[2] !== undefined) {
-      var d = parseFloat(m[2]);
-      if (d === 0) { return null; }
-      v = v / d;
-    }
-    return isFinite(v) ? v : null;
-  }
-  function say(root, ok, text) {
-    var fb = root.querySelector(".bp-quiz-feedback");
-    if (!fb) { return; }
-    fb.classList.remove("bp-quiz-ok", "bp-quiz-no");
-    if (ok === null) { fb.textContent = text; return; }
-    fb.classList.add(ok ? "bp-quiz-ok" : "bp-quiz-no");
-    fb.textContent = (ok ? "\u2713 Correct. " : "\u2717 Not yet. ") + text;
-  }
-  function checkNumeric(root, spec) {
-    var input = root.querySelector(".bp-quiz-input");
-    var v = parseNumber(input ? input.value : "");
-    if (v === null) {
-      say(root, null, "Type a number first, for example 0.25, -1.5e-3 or 3/4.");
-      return;
-    }
-    if (Math.abs(v - spec.answer) <= spec.tol) { say(root, true, spec.explanation || ""); return; }
-    for (var i = 0; i < spec.wrong.length; i++) {
-      if (Math.abs(v - spec.wrong[i][0]) <= spec.tol) {
-        say(root, false, spec.wrong[i][1]);
-        return;
-      }
-    }
-    say(root, false, spec.hint);
-  }
-  function checkChoice(root, spec) {
-    var picked = root.querySelector("input[type=radio]:checked");
-    if (!picked) { say(root, null, "Choose one of the options first."); return; }
-    var k = String(picked.value);
-    if (k === String(spec.correct)) { say(root, true, spec.explanation || ""); return; }
-    say(root, false, spec.hints[k] || spec.hint);
-  }
-  function check(root) {
-    if (!root) { return; }
-    var spec;
-    try { spec = JSON.parse(root.getAttribute("data-bp-quiz")); } catch (err) { return; }
-    if (spec.kind === "numeric") { checkNumeric(root, spec); } else { checkChoice(root, spec); }
-  }
-  function init() {
-    var roots = document.querySelectorAll(".bp-quiz:not([data-bp-ready])");
-    for (var i = 0; i < roots.length; i++) {
-      roots[i].setAttribute("data-bp-ready", "");
-      var note = roots[i].querySelector(".bp-quiz-nojs");
-      if (note) { note.hidden = true; }
-    }
-  }
-  function quizOf(target) {
-    return target && target.closest ? target.closest(".bp-quiz") : null;
-  }
-  document.addEventListener("click", function (e) {
-    var t = e.target;
-    if (t && t.closest && t.closest(".bp-quiz-check")) { init(); check(quizOf(t)); }
-  });
-  document.addEventListener("keydown", function (e) {
-    var t = e.target;
-    if (e.key !== "Enter" || !t || !t.matches) { return; }
-    if (t.matches(".bp-quiz .bp-quiz-input, .bp-quiz input[type=radio]")) {
-      e.preventDefault();
-      e.stopPropagation();
-      init();
-      check(quizOf(t));
-    }
-  });
-  window.bpQuiz = { check: check, init: init, parseNumber: parseNumber };
-  init();
-})();
-</script>"""
-
-
-def _inline(text):
-    """Plain text to HTML: escaped, with `backticks` shown as code."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text, quote=False))
 
 
 def _text(value, name, allow_empty=False):
@@ -194,13 +75,17 @@ def _number(value, name):
 
 
 class Quiz:
-    """A rendered-on-demand quiz; display it in a cell.  See :func:`numeric`."""
+    """A rendered-on-demand quiz; display it in a cell.  See :func:`numeric`.
 
-    def __init__(self, kind, question, spec, body):
+    ``kind`` is "numeric" or "choice"; ``spec`` is what the page's script checks a reply
+    against (its "options" are shown, not sent); ``label`` names a numeric quiz's input.
+    """
+
+    def __init__(self, kind, question, spec, label=None):
         self.kind = kind
         self.question = question
         self.spec = spec
-        self._body = body  # function (uid) -> inner HTML
+        self.label = label
 
     def __repr__(self):
         return f"<bpcore.quiz {self.kind}: {self.question!r}>"
@@ -217,12 +102,7 @@ class Quiz:
                                          ensure_ascii=False).encode()).hexdigest()[:8]
         uid = f"bpq-{digest}-{next(_ids)}"
         spec = {k: v for k, v in self.spec.items() if k != "options"}
-        data = html.escape(json.dumps(spec, ensure_ascii=False), quote=True)
-        return (f'<div class="bp-quiz bp-quiz-{self.kind}" id="{uid}" data-bp-quiz="{data}">'
-                f"{_STYLE}{self._body(uid)}"
-                f'<p class="bp-quiz-feedback" id="{uid}-feedback" role="status" '
-                f'aria-live="polite"></p>'
-                f'<p class="bp-quiz-nojs">{html.escape(_NOJS)}</p></div>{_SCRIPT}')
+        return render.quiz(self, uid, json.dumps(spec, ensure_ascii=False))
 
 
 def numeric(question, answer, tol, wrong=None, hint=None, explanation=None,
@@ -269,16 +149,7 @@ def numeric(question, answer, tol, wrong=None, hint=None, explanation=None,
             "explanation": _text(explanation, "explanation", True) if explanation else ""}
     label = _text(label, "label")
 
-    def body(uid):
-        return (f'<p class="bp-quiz-question" id="{uid}-question">{_inline(question)}</p>'
-                f'<div class="bp-quiz-answer"><label for="{uid}-input">{html.escape(label)}'
-                f'</label><input type="text" class="bp-quiz-input" id="{uid}-input" '
-                f'inputmode="decimal" autocomplete="off" spellcheck="false" '
-                f'aria-describedby="{uid}-question">'
-                f'<button type="button" class="bp-quiz-check" id="{uid}-check">Check</button>'
-                f"</div>")
-
-    return Quiz("numeric", question, spec, body)
+    return Quiz("numeric", question, spec, label)
 
 
 def multiple_choice(question, options, correct, hints=None, explanation=None):
@@ -329,39 +200,37 @@ def multiple_choice(question, options, correct, hints=None, explanation=None):
             "explanation": _text(explanation, "explanation", True) if explanation else "",
             "options": options}
 
-    def body(uid):
-        items = "".join(
-            f'<div class="bp-quiz-option"><input type="radio" name="{uid}" id="{uid}-{i}" '
-            f'value="{i}"><label for="{uid}-{i}">{_inline(option)}</label></div>'
-            for i, option in enumerate(options))
-        return (f'<fieldset><legend class="bp-quiz-question" id="{uid}-question">'
-                f"{_inline(question)}</legend>{items}</fieldset>"
-                f'<button type="button" class="bp-quiz-check" id="{uid}-check">Check</button>')
-
-    return Quiz("choice", question, spec, body)
+    return Quiz("choice", question, spec)
 
 
-def from_exercise(exercise_id, question, index=None, tol=None, explanation=None):
+def from_exercise(exercise, question, index=None, tol=None, explanation=None):
     """A numeric quiz on one entry of a numeric exercise's reference answer.
 
-    The answer is ``reference(exercise_id)`` (at ``index`` for an array); each catalogued
-    mistake whose wrong answer has the reference's shape contributes its value at the same
-    index, with its hint.  ``tol`` defaults to 0.5% of the answer's size, so a reply to
-    three significant figures is accepted.  Mistakes that land within ``tol`` of the answer
-    or of an earlier mistake are left out.
+    ``exercise`` is the exercise itself, ``bpcore.exercises.get(id)`` (whose ``.quiz(...)``
+    calls this).  The answer is ``exercise.reference()`` (at ``index`` for an array); each
+    wrong answer of ``exercise.wrong_answers()`` that has the reference's shape contributes
+    its value at the same index, with its hint.  ``tol`` defaults to 0.5% of the answer's
+    size, so a reply to three significant figures is accepted.  Mistakes that land within
+    ``tol`` of the answer or of an earlier mistake are left out.
 
-    >>> q = from_exercise("ch4-bp1-delta", "What is δ²₁ (the first entry)?", index=(0, 0))
+    >>> from bpcore import exercises
+    >>> q = from_exercise(exercises.get("ch4-bp1-delta"), "What is δ²₁?", index=(0, 0))
     >>> round(q.spec["answer"], 4), len(q.spec["wrong"])
     (0.1425, 3)
+    >>> from_exercise("ch4-bp1-delta", "What is δ²₁?")
+    Traceback (most recent call last):
+    ...
+    TypeError: from_exercise takes the exercise itself, got the text 'ch4-bp1-delta'; write bpcore.exercises.get('ch4-bp1-delta').quiz(question, ...)
     """
-    from . import exercises
-
-    ref = exercises.reference(exercise_id)
+    if isinstance(exercise, str):
+        raise TypeError(f"from_exercise takes the exercise itself, got the text {exercise!r}; "
+                        f"write bpcore.exercises.get({exercise!r}).quiz(question, ...)")
+    ref = exercise.reference()
     if isinstance(ref, float):
         value, ref_shape = ref, ()
     elif isinstance(ref, np.ndarray):
         if index is None:
-            raise ValueError(f"the answer of {exercise_id!r} is an array of shape {ref.shape}; "
+            raise ValueError(f"the answer of {exercise.id!r} is an array of shape {ref.shape}; "
                              "pass index=(i, j) to ask for one entry")
         try:
             value = float(ref[index])
@@ -370,11 +239,11 @@ def from_exercise(exercise_id, question, index=None, tol=None, explanation=None)
                              f"shape {ref.shape}: {exc}") from None
         ref_shape = ref.shape
     else:
-        raise TypeError(f"exercise {exercise_id!r} does not have a numeric answer; write the "
+        raise TypeError(f"exercise {exercise.id!r} does not have a numeric answer; write the "
                         "quiz with numeric() or multiple_choice()")
     tol = max(5e-3 * abs(value), 1e-12) if tol is None else _number(tol, "tol")
     wrong = {}
-    for _, (hint, arr) in exercises.wrong_answers(exercise_id).items():
+    for hint, arr in exercise.wrong_answers().values():
         if arr.shape != ref_shape and not (ref_shape == () and arr.size == 1):
             continue
         w = float(arr.reshape(ref_shape)[index] if ref_shape else arr.reshape(()))

@@ -5,13 +5,14 @@ The behaviour in a real browser is tested in tests/browser/test_quiz_page.py.
 from __future__ import annotations
 
 import json
+import pathlib
 import re
+import tomllib
 from html.parser import HTMLParser
 
-import numpy as np
 import pytest
 
-from bpcore import exercises, quiz
+from bpcore import dom, exercises, quiz
 
 
 class Tree(HTMLParser):
@@ -187,44 +188,68 @@ def test_correct_may_be_given_as_text():
 
 
 # --------------------------------------------------------------------------------------
+# The script and the stylesheet are package files, inlined unchanged.
+
+STATIC = pathlib.Path(quiz.__file__).parent / "static"
+
+
+def test_the_page_gets_the_package_script_and_stylesheet():
+    page = _numeric()._repr_html_()
+    script = (STATIC / "bp-quiz.js").read_text(encoding="utf-8")
+    body = "\n".join(line for line in script.splitlines() if not line.startswith("//"))
+    assert page.endswith(f"<script>\n{body}\n</script>")
+    rules = (STATIC / "bp-quiz.css").read_text(encoding="utf-8").splitlines()
+    assert f"<style>{''.join(rules)}</style>" in page
+
+
+def test_the_script_reads_the_class_names_of_dom():
+    script = (STATIC / "bp-quiz.js").read_text(encoding="utf-8")
+    for name in (dom.QUIZ, dom.QUIZ_INPUT, dom.QUIZ_CHECK, dom.QUIZ_FEEDBACK, dom.QUIZ_OK,
+                 dom.QUIZ_NO, dom.QUIZ_NOJS, dom.READY_ATTRIBUTE):
+        assert name in script
+
+
+def test_the_static_files_are_package_data():
+    text = (pathlib.Path(quiz.__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)["tool"]["setuptools"]["package-data"]["bpcore"]
+    assert {"static/*.js", "static/*.css"} <= set(data)
+
+
+# --------------------------------------------------------------------------------------
 # Quizzes built from exercises share the exercises' numbers and hints.
 
 def test_from_exercise_takes_answer_and_wrong_values_from_the_catalog():
-    q = quiz.from_exercise("ch4-bp1-delta", "δ²₁?", index=(0, 0))
-    ref = exercises.reference("ch4-bp1-delta")
+    ex = exercises.get("ch4-bp1-delta")
+    q = quiz.from_exercise(ex, "δ²₁?", index=(0, 0))
+    ref = ex.reference()
     assert q.spec["answer"] == ref[0, 0]
-    expected = {float(arr[0, 0]): hint for hint, arr in
-                exercises.wrong_answers("ch4-bp1-delta").values()}
+    expected = {float(arr[0, 0]): hint for hint, arr in ex.wrong_answers().values()}
     assert dict(q.spec["wrong"]) == expected
     assert q.spec["tol"] == pytest.approx(5e-3 * abs(ref[0, 0]))
+    assert ex.quiz("δ²₁?", index=(0, 0)).spec == q.spec
 
 
 def test_from_exercise_with_a_scalar_answer():
-    q = quiz.from_exercise("ch3-one-neuron-dcdw", "∂C/∂w?")
-    assert q.spec["answer"] == exercises.reference("ch3-one-neuron-dcdw")
+    ex = exercises.get("ch3-one-neuron-dcdw")
+    q = ex.quiz("∂C/∂w?")
+    assert q.spec["answer"] == ex.reference()
     assert len(q.spec["wrong"]) == 4
 
 
 def test_from_exercise_skips_mistakes_of_another_shape():
-    q = quiz.from_exercise("ch6-bp4-batch", "∂C/∂w²₁₁?", index=(0, 0))
-    names = {hint for _, hint in q.spec["wrong"]}
-    assert exercises.mistakes("ch6-bp4-batch")["missing 1/m"] in names
-    assert exercises.mistakes("ch6-bp4-batch")["transposed"] not in names
+    ex = exercises.get("ch6-bp4-batch")
+    names = {hint for _, hint in ex.quiz("∂C/∂w²₁₁?", index=(0, 0)).spec["wrong"]}
+    assert ex.mistakes()["missing 1/m"] in names
+    assert ex.mistakes()["transposed"] not in names
 
 
 def test_from_exercise_errors():
+    delta = exercises.get("ch4-bp1-delta")
     with pytest.raises(ValueError, match="pass index="):
-        quiz.from_exercise("ch4-bp1-delta", "q")
+        delta.quiz("q")
     with pytest.raises(ValueError, match="does not pick one entry"):
-        quiz.from_exercise("ch4-bp1-delta", "q", index=(5, 0))
+        delta.quiz("q", index=(5, 0))
     with pytest.raises(TypeError, match="does not have a numeric answer"):
-        quiz.from_exercise("ch4-sigmoid-prime", "q")
-    with pytest.raises(ValueError, match="unknown exercise id"):
-        quiz.from_exercise("ch4-nope", "q")
-
-
-def test_wrong_answers_are_arrays_for_numeric_exercises_and_empty_otherwise():
-    wa = exercises.wrong_answers("ch4-bp1-delta")
-    assert set(wa) == set(exercises.mistakes("ch4-bp1-delta"))
-    assert all(isinstance(arr, np.ndarray) for _, arr in wa.values())
-    assert exercises.wrong_answers("ch4-my-output-delta") == {}
+        exercises.get("ch4-sigmoid-prime").quiz("q")
+    with pytest.raises(TypeError, match=r"takes the exercise itself.*exercises.get\('ch4-bp1-delta'\)"):
+        quiz.from_exercise("ch4-bp1-delta", "q", index=(0, 0))

@@ -1,33 +1,37 @@
 """Self-study exercises with auto-checked answers.
 
-In a chapter::
+In a chapter, an exercise is fetched once and used through its object::
 
     from bpcore import exercises
-    exercises.describe("ch4-bp1-delta")          # the prompt, what to submit, the data
-    d = exercises.data("ch4-bp1-delta")          # the exercise's inputs (copies)
-    exercises.check("ch4-bp1-delta", answer)     # ✓ Correct / ✗ Not yet, with a hint
-    exercises.solution("ch4-bp1-delta")          # the worked answer, built from reference()
+    ex = exercises.get("ch4-bp1-delta")
+    ex                           # the prompt, what to submit, the data (a box)
+    d = ex.data()                # the exercise's inputs (copies)
+    ex.check(answer)             # ✓ Correct / ✗ Not yet, with a hint
+    ex.solution()                # the worked solution, built from ex.reference()
+    ex.quiz("δ²₁?", index=(0, 0))    # a static quiz with the same numbers and hints
 
 API
 ---
+* :func:`get` -- the :class:`Exercise` with an id (ValueError naming close matches).
+  Its methods: ``data()``, ``check(answer)`` (a :class:`Feedback`: ``.correct``,
+  ``.message``, ``.mistake``), ``reference()`` (an array, a float, a tuple of shapes, a
+  sympy expression or, for function exercises, the model solution function: the single
+  source of truth for the book's solutions and for the tests), ``solution()``,
+  ``mistakes()`` (name -> hint), ``wrong_answers()`` (each catalogued mistake's wrong
+  answer, for quizzes), ``describe()`` and ``quiz(question, index=...)``.
 * :func:`catalog` -- the ids of every auto-checked exercise ("ch1-forward-z1", ...).
-* :func:`check` -- a :class:`Feedback` (``.correct``, ``.message``, ``.mistake``).
-* :func:`reference` -- the reference answer: an array, a float, a tuple (shapes), a sympy
-  expression or, for function exercises, the model solution function.  It is the single
-  source of truth for the book's solutions and for the tests.
-* :func:`describe` -- the prompt and how to answer; :func:`data` -- the inputs;
-  :func:`mistakes` -- the catalogued mistakes, name -> hint; :func:`solution` -- the
-  worked solution, displayable; :func:`wrong_answers` -- each catalogued mistake's wrong
-  answer (used by :mod:`bpcore.quiz` to give static quizzes the same hints).
+* :func:`check`, :func:`reference`, :func:`describe`, :func:`data`, :func:`solution`,
+  :func:`mistakes`, :func:`wrong_answers` -- the same methods called with an id.
 
 Three kinds of answer are checked: numbers and arrays (with a tolerance), sympy expressions
 (any equivalent form), and functions (run on hidden seeded cases against bpcore).  A
 learner's answer is never evaluated as text: strings are refused with a message.
 
-Adding an exercise (chapters 7-12)
-----------------------------------
-Add one entry to a module imported at the bottom of this file (``catalog.py`` holds part
-I; a new ``catalog_part2.py`` can hold later chapters)::
+Adding an exercise
+------------------
+Add one call to the chapter's module ``bpcore/exercises/catalog/chNN.py`` (a new chapter
+is a new module there; nothing else lists it), with the registrars of
+:mod:`bpcore.exercises.core` and data from :mod:`bpcore.examples`::
 
     numeric(
         id="ch7-softmax-delta", chapter=7, title="δᴸ for softmax + cross-entropy",
@@ -38,30 +42,29 @@ I; a new ``catalog_part2.py`` can hold later chapters)::
 
 ``symbolic(...)`` takes ``variables=("z",)`` and ``answer=lambda s: expr in s.z``;
 ``function(...)`` takes ``name``, ``params``, ``cases(rng)``, a bpcore ``oracle`` and the
-``model`` solution.  ``tests/test_exercises.py`` then checks the new entry automatically:
-its reference passes, each mistake gets its own hint, junk is refused.
+``model`` solution.  ``tests/test_exercises_catalog.py`` then checks the new entry
+automatically: its reference passes, each mistake gets its own hint, junk is refused.  In
+the chapter, the exercise block fetches it with ``exercises.get(id)`` and shows ``ex``:
+the prompt is written once, in the catalog (``tests/test_exercise_chapters.py``).
 
 >>> from bpcore import exercises
->>> "ch4-bp1-delta" in exercises.catalog()
-True
->>> print(exercises.check("ch4-bp1-delta", exercises.reference("ch4-bp1-delta")).label)
+>>> ex = exercises.get("ch4-bp1-delta")
+>>> print(ex.check(ex.reference()).label)
 ✓ Correct
->>> fb = exercises.check("ch4-bp1-delta", [[0.7152], [-0.2016]])
+>>> fb = ex.check([[0.7152], [-0.2016]])
 >>> fb.correct, fb.mistake
 (False, 'missing σ′')
 """
 from __future__ import annotations
 
-from . import catalog as _catalog  # noqa: F401  (registers the part-I exercises)
-from . import (catalog_ch07, catalog_ch08, catalog_ch09, catalog_ch10,  # noqa: F401
-               catalog_ch11, catalog_ch12)  # part II, one module per chapter
-from .core import (ExerciseInfo, FunctionExercise, Mistake, NumericExercise, Solution,
-                   SymbolicExercise, all_ids, get, mistake, register)
+from . import catalog as _catalog  # noqa: F401  (registers every chapter's exercises)
+from .core import (Exercise, ExerciseInfo, FunctionExercise, Mistake, NumericExercise,
+                   Solution, SymbolicExercise, all_ids, get, mistake, register)
 from .feedback import Feedback
 
-__all__ = ["catalog", "check", "reference", "describe", "data", "mistakes", "solution",
-           "wrong_answers", "Feedback", "ExerciseInfo", "Solution", "Mistake", "mistake",
-           "register", "NumericExercise", "SymbolicExercise", "FunctionExercise"]
+__all__ = ["get", "catalog", "check", "reference", "describe", "data", "mistakes", "solution",
+           "wrong_answers", "Exercise", "Feedback", "ExerciseInfo", "Solution", "Mistake",
+           "mistake", "register", "NumericExercise", "SymbolicExercise", "FunctionExercise"]
 
 
 def catalog(chapter=None):
@@ -76,7 +79,7 @@ def catalog(chapter=None):
 
 
 def check(exercise_id, answer):
-    """Check ``answer`` against exercise ``exercise_id``; returns a :class:`Feedback`.
+    """``get(exercise_id).check(answer)``: a :class:`Feedback`.
 
     Never raises for a bad answer (junk gets a message); raises ValueError for an unknown
     id, listing close matches.
@@ -88,7 +91,7 @@ def check(exercise_id, answer):
 
 
 def reference(exercise_id):
-    """The reference answer of an exercise (see the module docstring for its types).
+    """``get(exercise_id).reference()``: the reference answer.
 
     >>> reference("ch1-batch-shape")
     (10, 64)
@@ -101,39 +104,39 @@ def reference(exercise_id):
 
 
 def describe(exercise_id):
-    """The exercise's prompt and metadata, an :class:`ExerciseInfo` (shown as a box).
+    """``get(exercise_id).describe()``: the prompt and metadata, an :class:`ExerciseInfo`.
 
     >>> describe("ch4-sigmoid-prime").kind
     'symbolic'
     """
-    return get(exercise_id).info()
+    return get(exercise_id).describe()
 
 
 def data(exercise_id):
-    """The exercise's inputs, a dict of fresh copies (for a symbolic exercise, its symbols;
-    for a function exercise, one example case).
+    """``get(exercise_id).data()``: the inputs, a dict of fresh copies (for a symbolic
+    exercise, its symbols; for a function exercise, one example case).
 
     >>> sorted(data("ch2-cost-batch"))
     ['a', 'y']
     """
-    return get(exercise_id).given()
+    return get(exercise_id).data()
 
 
 def mistakes(exercise_id):
-    """The catalogued mistakes of an exercise: dict name -> hint.
+    """``get(exercise_id).mistakes()``: the catalogued mistakes, dict name -> hint.
 
     >>> list(mistakes("ch4-bp1-delta"))
     ['missing σ′', 'σ′ of the activation', 'sign flipped']
     """
-    return get(exercise_id).mistake_hints()
+    return get(exercise_id).mistakes()
 
 
 def solution(exercise_id):
-    """The worked solution, built from :func:`reference` (shown as HTML in Jupyter)."""
+    """``get(exercise_id).solution()``: the worked solution (shown as HTML in Jupyter)."""
     return get(exercise_id).solution()
 
 
 def wrong_answers(exercise_id):
-    """{mistake name: (hint, wrong answer array)} for a numeric exercise; {} otherwise."""
-    exercise = get(exercise_id)
-    return exercise.wrong_answers() if hasattr(exercise, "wrong_answers") else {}
+    """``get(exercise_id).wrong_answers()``: {mistake name: (hint, wrong answer array)}
+    for a numeric exercise, {} otherwise."""
+    return get(exercise_id).wrong_answers()

@@ -1,4 +1,5 @@
-"""What a check returns: a :class:`Feedback`, shown as a coloured box in Jupyter.
+"""What a check returns: a :class:`Feedback`, shown as a coloured box in Jupyter
+(:func:`bpcore.render.feedback`).
 
 The box never relies on colour alone: its text starts with "✓ Correct" or "✗ Not yet".
 
@@ -10,15 +11,13 @@ The box never relies on colour alone: its text starts with "✓ Correct" or "✗
 """
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
+
+from .. import render
 
 __all__ = ["Feedback"]
 
-_STYLE = {
-    True: ("bp-feedback bp-feedback-correct", "#1a7f37", "rgba(26, 127, 55, 0.12)", "✓ Correct"),
-    False: ("bp-feedback bp-feedback-wrong", "#cf222e", "rgba(207, 34, 46, 0.10)", "✗ Not yet"),
-}
+_LABEL = {True: "✓ Correct", False: "✗ Not yet"}
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ class Feedback:
     @property
     def label(self):
         """"✓ Correct" or "✗ Not yet": the words that carry the verdict without colour."""
-        return _STYLE[bool(self.correct)][3]
+        return _LABEL[bool(self.correct)]
 
     def __bool__(self):
         return bool(self.correct)
@@ -46,13 +45,4 @@ class Feedback:
         return f"{self.label}: {self.message}" if self.message else self.label
 
     def _repr_html_(self):
-        css_class, border, background, label = _STYLE[bool(self.correct)]
-        exercise = (f' data-exercise="{html.escape(self.exercise_id)}"'
-                    if self.exercise_id else "")
-        return (f'<div class="{css_class}"{exercise} style="border: 2px solid {border}; '
-                f'border-left-width: 6px; background: {background}; color: inherit; '
-                f'border-radius: 4px; padding: 0.5em 0.75em; margin: 0.25em 0;">'
-                f'<strong>{label}</strong>'
-                + (f'<div style="white-space: pre-wrap; margin-top: 0.25em;">'
-                   f'{html.escape(self.message)}</div>' if self.message else "")
-                + "</div>")
+        return render.feedback(self)

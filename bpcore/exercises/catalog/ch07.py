@@ -1,4 +1,4 @@
-"""Auto-checked exercises of chapter 7 (see bpcore/exercises/__init__.py for the template).
+"""Auto-checked exercises of chapter 7 (declared with bpcore.exercises.core).
 
 Chapter 7 runs the four equations as an algorithm: one step of the algorithm on a batch,
 the momentum rule of Rumelhart, Hinton & Williams (1986), the gradient norm that Feng's
@@ -15,8 +15,9 @@ import numpy as np
 import bpcore
 from bpcore.activations import sigmoid_prime
 
-from .catalog import numeric, running, running_batch
-from .core import mistake
+from bpcore.examples import running, running_batch
+
+from ..core import mistake, numeric
 
 __all__ = ["algorithm_step", "momentum_steps", "digits_batches"]
 
@@ -36,7 +37,7 @@ def algorithm_step(eta=0.5):
     d = running_batch()
     after = bpcore.train(d.net, d.x, d.y, epochs=1, learning_rate=eta, loss=d.loss,
                          progress=False).network
-    return SimpleNamespace(**vars(d), eta=eta, step_W1=after.weights[0] - d.W[1])
+    return SimpleNamespace(**vars(d), eta=eta, step_W1=after.W(1) - d.W[1])
 
 
 def _delta1_through(W2_used, d):
@@ -74,7 +75,7 @@ numeric(
                 lambda d: d.eta * d.grad_W[1]),
     ],
     hint="ΔW¹ = −η ∂C/∂W¹ with ∂C/∂W¹ = (1/m) δ¹ xᵀ from BP2 and BP4; "
-         "bpcore.backprop(net, x, y).weights[0] is ∂C/∂W¹.",
+         "bpcore.backprop(net, x, y).W(1) is ∂C/∂W¹.",
     explanation="All gradients come from one forward pass and one backward pass with the "
                 "current weights; only then does every layer move: ΔW¹ = −η (1/m) δ¹ xᵀ. "
                 "One full-batch epoch of bpcore.train (batch_size=None, momentum=0) makes "
@@ -98,9 +99,9 @@ def momentum_steps(eta=0.5, alpha=0.9):
     ex = bpcore.examples.running_example()
     nets = [bpcore.train(ex.net, ex.x, ex.y, epochs=n, learning_rate=eta, momentum=alpha,
                          loss=ex.loss, progress=False).network for n in (1, 2)]
-    g0 = bpcore.backprop(ex.net, ex.x, ex.y, ex.loss).weights[1]
-    g1 = bpcore.backprop(nets[0], ex.x, ex.y, ex.loss).weights[1]
-    W2_0, W2_1, W2_2 = ex.net.weights[1], nets[0].weights[1], nets[1].weights[1]
+    g0 = bpcore.backprop(ex.net, ex.x, ex.y, ex.loss).W(2)
+    g1 = bpcore.backprop(nets[0], ex.x, ex.y, ex.loss).W(2)
+    W2_0, W2_1, W2_2 = ex.net.W(2), nets[0].W(2), nets[1].W(2)
     return SimpleNamespace(net=ex.net, x=ex.x, y=ex.y, eta=eta, alpha=alpha, g0=g0, g1=g1,
                            W2_0=W2_0, W2_1=W2_1, W2_2=W2_2, step2=W2_2 - W2_1)
 

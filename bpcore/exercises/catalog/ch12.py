@@ -4,7 +4,7 @@ The mirror-symmetry task: 6 input bits, 2 hidden units, 1 output, all 64 pattern
 :func:`bpcore.datasets.mirror_symmetry`.  The exercises cover the cost scaling (RHW sum
 over cases, bpcore averages), why mirror weights in the ratio 1:2:4 separate the
 symmetric patterns, and reading that ratio off a trained network.  References and wrong
-answers are computed with bpcore (see bpcore/exercises/__init__.py for the template).
+answers are computed with bpcore (declared with bpcore.exercises.core).
 """
 from __future__ import annotations
 
@@ -15,13 +15,9 @@ import numpy as np
 
 import bpcore
 
-from .core import NumericExercise, mistake, register
+from ..core import mistake, numeric
 
 EPSILON, ALPHA = 0.1, 0.9     # RHW's learning rate (on the summed cost) and momentum
-
-
-def _numeric(**fields):
-    return register(NumericExercise(**fields))
 
 
 # --------------------------------------------------------------------------------------
@@ -31,10 +27,10 @@ def _sum_gradient_data():
     x, y = bpcore.datasets.mirror_symmetry()
     net = bpcore.Network.random([6, 2, 1], "sigmoid", seed=0)
     g = bpcore.backprop(net, x, y, "mse")
-    return SimpleNamespace(net=net, x=x, y=y, m=x.shape[1], grad_W2=g.weights[1])
+    return SimpleNamespace(net=net, x=x, y=y, m=x.shape[1], grad_W2=g.W(2))
 
 
-_numeric(
+numeric(
     id="ch12-sum-gradient", chapter=12, title="∂E/∂W² for RHW's summed cost",
     prompt="Rumelhart, Hinton & Williams minimise E = ½ Σ_c Σ_j (y_jc − d_jc)², summed over "
            "all cases c. bpcore's quadratic cost C is the MEAN over the cases. For the "
@@ -57,9 +53,9 @@ _numeric(
                 "changes. ∂E/∂W² = 64 ∂C/∂W².",
                 lambda d: 2 * d.m * d.grad_W2),
     ],
-    hint="bpcore.backprop(net, x, y).weights[1] is ∂C/∂W² for the mean C = E / 64.",
+    hint="bpcore.backprop(net, x, y).W(2) is ∂C/∂W² for the mean C = E / 64.",
     explanation="E = Σ_c ½‖y_c − d_c‖² = m C with m = 64, so every gradient of E is 64 times "
-                "the gradient bpcore returns: 64 * bpcore.backprop(net, x, y).weights[1].")
+                "the gradient bpcore returns: 64 * bpcore.backprop(net, x, y).W(2).")
 
 
 def _rate_data():
@@ -67,7 +63,7 @@ def _rate_data():
     return SimpleNamespace(epsilon=EPSILON, m=x.shape[1])
 
 
-_numeric(
+numeric(
     id="ch12-equivalent-rate", chapter=12, title="The learning rate on the mean cost",
     prompt="RHW's step is Δw = −ε ∂E/∂w with ε = d['epsilon'] = 0.1 on the cost SUMMED over "
            "the m = d['m'] = 64 cases. bpcore.train steps on the MEAN cost C = E / m: "
@@ -104,14 +100,15 @@ def _zero_input_data():
     return SimpleNamespace(x=x, y=y, w=w, zero=zero, symmetric=symmetric)
 
 
-_numeric(
+numeric(
     id="ch12-zero-input-count", chapter=12,
     title="Non-symmetric patterns a 1:1:2 hidden unit cannot see",
     prompt="A hidden unit with weights d['w'] = (2, 1, 1, −1, −1, −2) on the 6 bits is "
            "antisymmetric (mirror weights equal and opposite), so every symmetric pattern "
            "gives it a total input w·x = 0 from the bits. Its magnitudes are 1:1:2 instead "
            "of the paper's 1:2:4. Over the 64 patterns d['x'] (one per column; d['y'] marks "
-           "the symmetric ones), how many NON-symmetric patterns also give w·x = 0?",
+           "the symmetric ones), how many NON-symmetric patterns also give w·x = 0, so that "
+           "the unit cannot tell them from the symmetric ones?",
     setup=_zero_input_data,
     answer=lambda d: int(np.sum(d.zero & ~d.symmetric)), given_names=("x", "y", "w"),
     quantity="the number of non-symmetric patterns with w·x = 0",
@@ -151,7 +148,7 @@ def _trained_hidden_weights():
         bpcore.Network.random([6, 2, 1], "sigmoid", seed=2), x, y, epochs=3000,
         learning_rate=EPSILON * x.shape[1], momentum=ALPHA, progress=False,
         until=lambda net: np.max(np.abs(bpcore.forward(net, x).output - y)) < 0.1)
-    return result.network.weights[0]
+    return result.network.W(1)
 
 
 def _pair_magnitudes(w):
@@ -167,7 +164,7 @@ def _ratio_data():
     return SimpleNamespace(W1=np.array(W1), w=np.array(W1[0]), mags=mags)
 
 
-_numeric(
+numeric(
     id="ch12-mirror-ratios", chapter=12, title="The 1:2:4 ratio in a trained network",
     prompt="d['W1'] holds the hidden weights W¹, shape (2, 6), of a 6-2-1 network trained on "
            "mirror symmetry (from bpcore.Network.random([6, 2, 1], seed=2), full batch, "

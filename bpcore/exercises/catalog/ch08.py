@@ -1,4 +1,4 @@
-"""Auto-checked exercises of chapter 8 (see bpcore/exercises/__init__.py for the template).
+"""Auto-checked exercises of chapter 8 (declared with bpcore.exercises.core).
 
 Chapter 8 works Matt Mazur's "A Step by Step Backpropagation Example" (2015) in the book's
 notation: a 2-2-2 sigmoid network with inputs 0.05/0.10, targets 0.01/0.99, learning rate
@@ -9,34 +9,11 @@ reference and wrong answer is computed with bpcore.
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-import numpy as np
-
 import bpcore
 from bpcore.activations import sigmoid_prime
+from bpcore.examples import mazur
 
-from .catalog import network_state, numeric
-from .core import mistake
-
-__all__ = ["mazur"]
-
-
-def mazur(eta=0.5):
-    """Everything bpcore computes for Mazur's network and sample, plus the learning rate
-    ``eta`` and the weights after one round of the walk-through (weights updated, biases
-    frozen): ``W_new[l]``.  Keys as in :func:`bpcore.exercises.catalog.network_state`.
-
-    >>> d = mazur()
-    >>> f"{d.W_new[2][0, 0]:.8f}"            # Mazur's w5+ = 0.35891648
-    '0.35891648'
-    """
-    net = bpcore.Network([np.array([[0.15, 0.20], [0.25, 0.30]]),
-                          np.array([[0.40, 0.45], [0.50, 0.55]])],
-                         [np.array([0.35, 0.35]), np.array([0.60, 0.60])], "sigmoid")
-    d = network_state(net, np.array([[0.05], [0.10]]), np.array([[0.01], [0.99]]))
-    W_new = {l: d.W[l] - eta * d.grad_W[l] for l in (1, 2)}
-    return SimpleNamespace(**vars(d), eta=eta, W_new=W_new)
+from ..core import mistake, numeric
 
 
 def _delta1_through_new_W2(d):
@@ -109,7 +86,8 @@ numeric(
 numeric(
     id="ch8-mazur-w3", chapter=8, title="Mazur's w3 after one round",
     prompt=_MAZUR_DATA + "In Mazur's figure and forward pass, w3 runs from input i1 to hidden "
-           "neuron h2. Give w3⁺ after one round, to at least 8 decimals.",
+           "neuron h2 (one line of the post labels it differently). Give w3⁺ after one "
+           "round, to at least 8 decimals.",
     setup=mazur, answer=lambda d: d.W_new[1][1, 0], given_names=("net", "x", "y", "eta"),
     quantity="w3⁺", rtol=1e-7, atol=1e-12,
     mistakes=[

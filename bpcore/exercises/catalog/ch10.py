@@ -1,5 +1,5 @@
-"""Auto-checked exercises of chapter 10, the matrix view (see bpcore/exercises/__init__.py for
-the template).
+"""Auto-checked exercises of chapter 10, the matrix view (declared with
+bpcore.exercises.core).
 
 Every reference answer and every catalogued mistake's wrong answer is computed here with
 bpcore from the exercise's data; no number is typed in.
@@ -14,8 +14,9 @@ import bpcore
 from bpcore import jacobians, notation
 from bpcore.activations import sigmoid_prime, softmax
 
-from .catalog import network_state, numeric, running, running_batch
-from .core import mistake
+from bpcore.examples import network_state, running, running_batch
+
+from ..core import mistake, numeric
 
 __all__ = ["softmax_z_state", "softmax_batch_state", "row_layout_state"]
 

@@ -1,5 +1,5 @@
-"""Auto-checked exercises of chapter 9, checking gradients (see bpcore/exercises/__init__.py
-for the template).
+"""Auto-checked exercises of chapter 9, checking gradients (declared with
+bpcore.exercises.core).
 
 Every reference answer and every catalogued mistake's wrong answer is computed here with
 bpcore from the exercise's data; no number is typed in.
@@ -12,8 +12,7 @@ import numpy as np
 
 import bpcore
 
-from .catalog import numeric, symbolic
-from .core import mistake
+from ..core import mistake, numeric, symbolic
 
 __all__ = ["nudged_cost", "central_difference_state", "relative_error_state",
            "forward_pass_state"]
@@ -26,9 +25,7 @@ def nudged_cost(net, x, y, l, j, k, dw, loss="mse"):
     >>> nudged_cost(ex.net, ex.x, ex.y, 2, 1, 1, 0.0) == bpcore.cost(ex.net, ex.x, ex.y)
     True
     """
-    weights = [np.array(W) for W in net.weights]
-    weights[l - 1][j - 1, k - 1] += dw
-    return bpcore.cost(net.replace(weights=weights), x, y, loss)
+    return bpcore.cost(net.with_weight(l, j, k, net.W(l)[j - 1, k - 1] + dw), x, y, loss)
 
 
 def central_difference_state():
@@ -43,7 +40,7 @@ def central_difference_state():
     return SimpleNamespace(
         net=ex.net, x=ex.x, y=ex.y, eps=eps, l=l, j=j, k=k,
         C=cost(0.0), C_plus=cost(eps), C_minus=cost(-eps),
-        exact=float(bpcore.backprop(ex.net, ex.x, ex.y, ex.loss).weights[l - 1][j - 1, k - 1]))
+        exact=float(bpcore.backprop(ex.net, ex.x, ex.y, ex.loss).W(l)[j - 1, k - 1]))
 
 
 numeric(
@@ -52,7 +49,8 @@ numeric(
     prompt="Estimate ∂C/∂w²₁₁ of the running example with the central difference "
            "(C(w + ε) − C(w − ε)) / (2ε) at ε = d['eps'] = 0.5, a step chosen large on purpose "
            "so that the formula you use shows in the digits. Move only w²₁₁ = "
-           "d['net'].weights[1][0, 0]; bpcore.cost(net, x, y) gives C.",
+           "d['net'].W(2)[0, 0]: net.with_weight(2, 1, 1, value) is the network with it set "
+           "to value, and bpcore.cost(net, x, y) gives C.",
     setup=central_difference_state,
     answer=lambda d: (d.C_plus - d.C_minus) / (2 * d.eps),
     given_names=("net", "x", "y", "eps"), quantity="the central difference",
@@ -69,8 +67,8 @@ numeric(
                 "estimate itself, which at ε = 0.5 differs from it in the third digit.",
                 lambda d: d.exact),
     ],
-    hint="Copy W² = net.weights[1], add ε to entry [0, 0] for C(w + ε) and subtract it for "
-         "C(w − ε); net.replace(weights=[net.weights[0], W2]) builds each nudged network.",
+    hint="With w = net.w(2, 1, 1), net.with_weight(2, 1, 1, w + ε) is the network for "
+         "C(w + ε) and net.with_weight(2, 1, 1, w − ε) the one for C(w − ε).",
     explanation="C(w + ε) − C(w − ε), divided by the distance 2ε between the two points. Its "
                 "error is about ε² C‴/6, small even at this large ε.")
 

@@ -3,8 +3,8 @@
 The exercises translate the running example into the conventions of the sources: Feng's
 from-to weights, the derivation article's bias-folded matrix, the short note's row
 vectors, and Feng's weight-gradient equations repaired so that their shapes chain.  Every
-reference and every wrong answer is computed from the running example with bpcore (see
-bpcore/exercises/__init__.py for the template).
+reference and every wrong answer is computed from the running example with bpcore
+(declared with bpcore.exercises.core).
 """
 from __future__ import annotations
 
@@ -15,46 +15,22 @@ import numpy as np
 import bpcore
 from bpcore import notation
 from bpcore.activations import sigmoid, sigmoid_prime
+from bpcore.examples import running
 
-from .core import NumericExercise, mistake, register
-
-
-def _numeric(**fields):
-    return register(NumericExercise(**fields))
-
-
-def _running():
-    """The running example with its forward pass, deltas and to-from gradients.
-
-    Attributes: net, x, y, W[l], b[l], z[l], a[l] (a[0] = x), delta[l], grad_W[l] for
-    l = 1, 2 (the book's layer numbers).
-    """
-    ex = bpcore.examples.running_example()
-    net, x, y = ex.net, ex.x, ex.y
-    fp = bpcore.forward(net, x)
-    deltas = bpcore.hidden_deltas(net, fp, bpcore.output_delta(net, fp, y, ex.loss))
-    grads = bpcore.backprop(net, x, y, ex.loss)
-    layers = range(1, net.n_layers + 1)
-    return SimpleNamespace(
-        net=net, x=x, y=y, m=1,
-        W={l: net.weights[l - 1] for l in layers}, b={l: net.biases[l - 1] for l in layers},
-        z={l: fp.zs[l - 1] for l in layers},
-        a={l: fp.activations[l] for l in range(net.n_layers + 1)},
-        delta={l: deltas[l - 1] for l in layers},
-        grad_W={l: grads.weights[l - 1] for l in layers})
+from ..core import mistake, numeric
 
 
 # --------------------------------------------------------------------------------------
 # Feng's from-to weights.
 
-_numeric(
+numeric(
     id="ch11-from-to", chapter=11, title="The output layer's weights in Feng's convention",
     prompt="Feng (2020) writes w_ij for the weight FROM node i of the layer below TO node j, "
            "and collects them with i as the row. Give the running example's output-layer "
            "weights in that layout: the matrix whose entry (i, j) is the weight from hidden "
            "neuron i to output neuron j. d['net'] is the running example; its W² is "
-           "d['net'].weights[1].",
-    setup=_running, answer=lambda d: notation.to_from_to(d.net)[1], given_names=("net",),
+           "d['net'].W(2).",
+    setup=running, answer=lambda d: notation.to_from_to(d.net)[1], given_names=("net",),
     quantity="Feng's output-layer matrix",
     mistakes=[
         mistake("book's layout kept",
@@ -81,13 +57,13 @@ _numeric(
 # --------------------------------------------------------------------------------------
 # The derivation article's bias-folded matrix.
 
-_numeric(
+numeric(
     id="ch11-fold-bias", chapter=11, title="The hidden layer with its bias folded in",
     prompt="The derivation article gives every layer an extra input fixed at 1, placed LAST, "
            "and stores the bias as the weight on it: its matrix W_k has one row per neuron "
            "and nₗ₋₁ + 1 columns. Build that matrix for the running example's hidden "
-           "layer from W¹ = d['net'].weights[0] and b¹ = d['net'].biases[0].",
-    setup=_running, answer=lambda d: notation.fold_bias(d.W[1], d.b[1]),
+           "layer from W¹ = d['net'].W(1) and b¹ = d['net'].b(1).",
+    setup=running, answer=lambda d: notation.fold_bias(d.W[1], d.b[1]),
     given_names=("net",), quantity="[W¹ | b¹]",
     mistakes=[
         mistake("bias placed first",
@@ -119,7 +95,7 @@ def _feng_wrong_sigma(d):
     return d.a[0] @ delta1.T
 
 
-_numeric(
+numeric(
     id="ch11-feng-hidden-gradient", chapter=11,
     title="Feng's hidden-layer ΔW, with shapes that chain",
     prompt="Feng's (28) writes ΔWˡ = δˡ zˡ⁻¹, which does not chain for column vectors. "
@@ -128,7 +104,7 @@ _numeric(
            "it for the running example (quadratic cost, one sample): zˡ⁻¹ is the input "
            "x = d['x'] and δˡ is the book's δ¹ = ∂C/∂z¹, from bpcore or by hand. d['net'] "
            "and d['y'] are given too.",
-    setup=_running, answer=lambda d: d.a[0] @ d.delta[1].T, given_names=("net", "x", "y"),
+    setup=running, answer=lambda d: d.a[0] @ d.delta[1].T, given_names=("net", "x", "y"),
     quantity="Feng's ΔW for the hidden layer",
     mistakes=[
         mistake("book's layout",
@@ -155,14 +131,14 @@ _numeric(
 # The short note's row vectors.
 
 def _row_batch():
-    d = _running()
+    d = running()
     I = np.array([[0.05, 0.10], [0.90, 0.20], [-0.40, 0.70], [0.30, -0.60]])  # rows
     weights, biases = notation.to_row_layout(d.net)
     return SimpleNamespace(net=d.net, I=I, W1=weights[0], W2=weights[1], b1=biases[0],
                            b2=biases[1])
 
 
-_numeric(
+numeric(
     id="ch11-row-output", chapter=11, title="The running example with row vectors",
     prompt="The short note stores a sample as a ROW and computes O = f₂(f₁(I W₁) W₂). "
            "d['I'] holds a batch of 4 samples as rows, shape (4, 2); d['W1'], d['W2'] and "

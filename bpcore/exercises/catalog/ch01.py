@@ -1,0 +1,146 @@
+"""The auto-checked exercises of chapter 1: neurons, layers and the forward pass."""
+from __future__ import annotations
+
+import bpcore
+from bpcore.activations import sigmoid, tanh
+from bpcore.examples import running
+
+from ..core import function, mistake, numeric
+from ._shared import mnist_state
+
+
+numeric(
+    id="ch1-forward-z1", chapter=1, title="The weighted input z¹ of the running example",
+    prompt="Compute z¹ = W¹x + b¹ for the running example (W¹ = d['net'].W(1), "
+           "b¹ = d['net'].b(1), x = d['x']). Give the (3, 1) column.",
+    setup=running, answer=lambda d: d.z[1], given_names=("net", "x"), quantity="z¹",
+    mistakes=[
+        mistake("bias added as a row",
+                "Your z¹ has shape (3, 3): NumPy broadcast the column W¹x, shape (3, 1), "
+                "against b¹, shape (3,), into a 3×3 table. Add b¹ as a column: "
+                "W1 @ x + b1[:, None].",
+                lambda d: d.W[1] @ d.a[0] + d.b[1]),
+        mistake("bias left out",
+                "You left out the bias: z¹ = W¹x + b¹, with b¹ added to every row.",
+                lambda d: d.W[1] @ d.a[0]),
+        mistake("activation instead of weighted input",
+                "That is a¹ = σ(z¹), the activation. z¹ is the weighted input, before σ is "
+                "applied.",
+                lambda d: d.a[1]),
+    ],
+    hint="z¹_j = Σ_k w¹_jk x_k + b¹_j: row j of W¹ times x, plus b¹_j.",
+    explanation="z¹ = W¹x + b¹: each row of W¹ holds the weights into one hidden neuron. In "
+                "NumPy, W1 @ x + b1[:, None], where the bias becomes a column.")
+
+numeric(
+    id="ch1-forward-a1", chapter=1, title="The hidden activation a¹ of the running example",
+    prompt="Compute a¹ = σ(z¹) for the running example, with σ the logistic sigmoid. Give "
+           "the (3, 1) column.",
+    setup=running, answer=lambda d: d.a[1], given_names=("net", "x"), quantity="a¹",
+    mistakes=[
+        mistake("weighted input instead of activation",
+                "That is z¹, the weighted input. The activation applies σ to it: "
+                "a¹ = σ(z¹).",
+                lambda d: d.z[1]),
+        mistake("bias left out",
+                "You left out the bias inside σ: a¹ = σ(W¹x + b¹).",
+                lambda d: sigmoid(d.W[1] @ d.a[0])),
+        mistake("tanh instead of sigmoid",
+                "You applied tanh. The running example uses the logistic sigmoid "
+                "σ(z) = 1 / (1 + e^(−z)), whose values lie in (0, 1).",
+                lambda d: tanh(d.z[1])),
+    ],
+    hint="Every entry of a¹ lies between 0 and 1.",
+    explanation="a¹ = σ(z¹) = 1 / (1 + e^(−z¹)), entry by entry.")
+
+numeric(
+    id="ch1-forward-output", chapter=1, title="The output a² of the running example",
+    prompt="Finish the forward pass of the running example by hand: a¹ = σ(z¹), then "
+           "z² = W²a¹ + b² and a² = σ(z²). Give the output a², a (2, 1) column.",
+    setup=running, answer=lambda d: d.a[2], given_names=("net", "x"), quantity="a²",
+    mistakes=[
+        mistake("weighted input instead of activation",
+                "That is z², the output layer's weighted input; the output is a² = σ(z²).",
+                lambda d: d.z[2]),
+        mistake("hidden activation skipped",
+                "You fed z¹ into layer 2. Layer 2 takes the hidden activation: "
+                "z² = W²a¹ + b² with a¹ = σ(z¹).",
+                lambda d: sigmoid(d.W[2] @ d.z[1] + d.b[2][:, None])),
+        mistake("output bias left out",
+                "You left out the output bias: a² = σ(W²a¹ + b²).",
+                lambda d: sigmoid(d.W[2] @ d.a[1])),
+    ],
+    hint="Two layers: a¹ = σ(W¹x + b¹), then a² = σ(W²a¹ + b²).",
+    explanation="a¹ = σ(W¹x + b¹) and a² = σ(W²a¹ + b²); bpcore.forward(net, x).output "
+                "gives the same column.")
+
+
+numeric(
+    id="ch1-batch-shape", chapter=1, title="The shape of the output for a batch",
+    prompt="A 784-30-10 network gets a batch of m = 64 images, stored the book's way (one "
+           "column per sample). What is the shape of its output a²? Answer with a tuple "
+           "such as (3, 5).",
+    setup=mnist_state, answer=lambda d: d.a[2].shape, quantity="the shape of a²",
+    rtol=0.0, atol=1e-9,
+    mistakes=[
+        mistake("samples as rows",
+                "Samples are columns in this book: a² has one row per output neuron and one "
+                "column per sample.",
+                lambda d: d.a[2].shape[::-1]),
+        mistake("hidden layer",
+                "That is the shape of a¹, the hidden layer (30 neurons). The output layer has "
+                "10 neurons.",
+                lambda d: d.a[1].shape),
+        mistake("input layer",
+                "That is the shape of the input x = a⁰. The output has one row per output "
+                "neuron.",
+                lambda d: d.a[0].shape),
+    ],
+    hint="aˡ has shape (nₗ, m).",
+    explanation="a² has one row per output neuron and one column per sample: (10, 64).")
+
+
+def _layer_cases(rng):
+    """Inputs for a one-layer forward pass: the running example's layer 1, then random."""
+    ex = bpcore.examples.running_example()
+    cases = [{"W": ex.net.weights[0], "b": ex.net.biases[0], "a": ex.x}]
+    for n_out, n_in, m in [(2, 3, 4), (4, 4, 4), (1, 3, 5), (3, 3, 3), (5, 2, 1)]:
+        cases.append({"W": rng.normal(size=(n_out, n_in)), "b": rng.normal(size=n_out),
+                      "a": rng.uniform(-1, 1, size=(n_in, m))})
+    return cases
+
+
+def _forward_oracle(W, b, a):
+    net = bpcore.Network([W], [b], "sigmoid")
+    return bpcore.forward(net, a).output
+
+
+def my_forward(W, b, a):
+    """One sigmoid layer for a batch: a_out = σ(W a + b), b added to every column."""
+    z = W @ a + b[:, None]
+    return bpcore.activations.sigmoid(z)
+
+
+function(
+    id="ch1-my-forward", chapter=1, title="Write one layer's forward pass",
+    prompt="Write def my_forward(W, b, a) that returns σ(W a + b) for a batch a of shape "
+           "(n_in, m), with W of shape (n_out, n_in) and b of shape (n_out,). It must work "
+           "for any m: the check runs it on several hidden cases and compares it with "
+           "bpcore.",
+    name="my_forward", params=("W", "b", "a"), returns="an array of shape (n_out, m)",
+    cases=_layer_cases, oracle=_forward_oracle, model=my_forward,
+    mistakes=[
+        mistake("bias added along the wrong axis",
+                "b has shape (n_out,) and W a has shape (n_out, m): NumPy lines b up with "
+                "the last axis, the samples, not the neurons. Add b to every column: "
+                "b[:, None].",
+                lambda W, b, a: sigmoid(W @ a + b), error="broadcast"),
+        mistake("activation not applied",
+                "You returned z = W a + b. The layer's output is its activation σ(z).",
+                lambda W, b, a: W @ a + b[:, None]),
+        mistake("bias left out",
+                "You left out the bias: σ(W a + b).",
+                lambda W, b, a: sigmoid(W @ a)),
+    ],
+    explanation="W @ a is the matrix product, b[:, None] turns b into a column so it is "
+                "added to every sample, and σ acts entry by entry.")

@@ -1,0 +1,121 @@
+"""The auto-checked exercises of chapter 3: the chain rule and computational graphs."""
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+import bpcore
+from bpcore.activations import sigmoid_prime
+from bpcore.examples import network_state
+
+from ..core import mistake, numeric, symbolic
+from ._shared import sigma_of, sigma_prime_of, with_fields
+
+
+symbolic(
+    id="ch3-composite-derivative", chapter=3, title="The chain rule for σ(wx + b)",
+    prompt="Let f(w) = σ(wx + b) with σ(u) = 1 / (1 + e^(−u)). Give ∂f/∂w as a sympy "
+           "expression in the symbols w, x and b (write σ(u) as 1 / (1 + sympy.exp(-u))).",
+    variables=("w", "x", "b"), answer=lambda s: sympy.diff(sigma_of(s.w * s.x + s.b), s.w),
+    quantity="∂f/∂w",
+    mistakes=[
+        mistake("inner derivative missing",
+                "You left out the inner derivative: by the chain rule ∂f/∂w = σ′(wx + b) · "
+                "∂(wx + b)/∂w, and ∂(wx + b)/∂w = x.",
+                lambda s: sigma_prime_of(s.w * s.x + s.b)),
+        mistake("σ instead of σ′",
+                "You used σ itself where its derivative σ′(u) = σ(u)(1 − σ(u)) belongs.",
+                lambda s: sigma_of(s.w * s.x + s.b) * s.x),
+        mistake("derivative with respect to x",
+                "That is ∂f/∂x (inner factor w). With respect to w the inner factor is x.",
+                lambda s: sigma_prime_of(s.w * s.x + s.b) * s.w),
+    ],
+    explanation="Outer derivative σ′(wx + b) times inner derivative x: "
+                "∂f/∂w = σ(wx + b)(1 − σ(wx + b)) x.")
+
+
+def _one_neuron(w=0.9):
+    x, b, y = 1.5, 0.3, 0.25
+    net = bpcore.Network([np.array([[w]])], [np.array([b])], "sigmoid")
+    d = network_state(net, np.array([[x]]), np.array([[y]]))
+    return with_fields(d, xv=x, w=w, bv=b, yv=y, dw=0.01)
+
+
+ONE_NEURON = ("One neuron: z = w x + b, a = σ(z), C = ½(a − y)², with x = 1.5, w = 0.9, "
+              "b = 0.3 and y = 0.25.")
+
+numeric(
+    id="ch3-one-neuron-dcdw", chapter=3, title="∂C/∂w along a one-neuron chain",
+    prompt=ONE_NEURON + " Draw the chain w → z → a → C, write the local derivative on each "
+                        "edge, and give ∂C/∂w, a single number.",
+    setup=_one_neuron, answer=lambda d: d.grad_W[1][0, 0], given_names=("xv", "w", "bv", "yv"),
+    quantity="∂C/∂w",
+    mistakes=[
+        mistake("missing σ′",
+                "You left out σ′(z): the chain passes through a = σ(z), so "
+                "∂C/∂w = (a − y) σ′(z) x.",
+                lambda d: (d.a[1] - d.y) * d.xv),
+        mistake("gradient of the bias",
+                "That is ∂C/∂b = (a − y) σ′(z). For the weight the last link is "
+                "∂z/∂w = x: multiply by x.",
+                lambda d: (d.a[1] - d.y) * sigmoid_prime(d.z[1])),
+        mistake("sign flipped",
+                "The sign is flipped: the gradient points uphill. ∂C/∂a = a − y, not y − a.",
+                lambda d: (d.y - d.a[1]) * sigmoid_prime(d.z[1]) * d.xv),
+        mistake("σ′ of the activation",
+                "You evaluated σ′ at a, the activation, where the chain rule needs σ′ at the "
+                "weighted input z: σ′(z) = σ(z)(1 − σ(z)) = a(1 − a).",
+                lambda d: (d.a[1] - d.y) * sigmoid_prime(d.a[1]) * d.xv),
+    ],
+    explanation="∂C/∂w = ∂C/∂a · ∂a/∂z · ∂z/∂w = (a − y) · σ′(z) · x.")
+
+
+def _nudge():
+    d = _one_neuron()
+    nudged = _one_neuron(w=0.9 + 0.01)
+    return with_fields(d, C_after=nudged.C)
+
+
+numeric(
+    id="ch3-nudge", chapter=3, title="Predict the effect of a nudge",
+    prompt=ONE_NEURON + " Using ∂C/∂w, predict the change in the cost when w is nudged by "
+           "Δw = 0.01: ΔC ≈ (∂C/∂w) Δw. (Your prediction should be within 1% of the answer.)",
+    setup=_nudge, answer=lambda d: d.grad_W[1][0, 0] * d.dw,
+    given_names=("xv", "w", "bv", "yv", "dw"), quantity="ΔC", rtol=1e-2,
+    mistakes=[
+        mistake("sign flipped",
+                "The sign is flipped: with ∂C/∂w > 0, increasing w increases the cost.",
+                lambda d: -d.grad_W[1][0, 0] * d.dw),
+        mistake("Δw left out",
+                "That is ∂C/∂w itself, the rate of change. The change in C is that rate "
+                "times the nudge: ΔC ≈ (∂C/∂w) Δw.",
+                lambda d: d.grad_W[1][0, 0]),
+        mistake("new cost instead of change",
+                "That is the cost after the nudge, C(w + Δw). The question asks for the "
+                "change ΔC = C(w + Δw) − C(w).",
+                lambda d: d.C_after),
+    ],
+    explanation="ΔC ≈ (∂C/∂w) Δw; recomputing the cost at w + Δw gives almost the same "
+                "change, the difference shrinking like Δw².")
+
+symbolic(
+    id="ch3-chain-dcdz", chapter=3, title="∂C/∂z through the sigmoid",
+    prompt="For one sigmoid neuron, C = ½(σ(z) − y)². Follow the chain z → a → C and give "
+           "∂C/∂z as a sympy expression in the symbols z and y (write σ(z) as "
+           "1 / (1 + sympy.exp(-z))). This quantity will get a name in the next chapter.",
+    variables=("z", "y"), answer=lambda s: sympy.diff((sigma_of(s.z) - s.y) ** 2 / 2, s.z),
+    quantity="∂C/∂z",
+    mistakes=[
+        mistake("missing σ′",
+                "You left out σ′(z): the chain passes through a = σ(z), so "
+                "∂C/∂z = (σ(z) − y) σ′(z).",
+                lambda s: sigma_of(s.z) - s.y),
+        mistake("sign flipped",
+                "The sign is flipped: ∂C/∂a = a − y, not y − a.",
+                lambda s: (s.y - sigma_of(s.z)) * sigma_prime_of(s.z)),
+        mistake("σ instead of σ′",
+                "You multiplied by σ(z) where the derivative σ′(z) = σ(z)(1 − σ(z)) belongs.",
+                lambda s: (sigma_of(s.z) - s.y) * sigma_of(s.z)),
+    ],
+    explanation="∂C/∂z = (σ(z) − y) σ′(z): this is δ for a one-neuron network, BP1 in "
+                "miniature.")

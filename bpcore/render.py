@@ -1,0 +1,127 @@
+"""HTML for the teaching objects: an exercise box, a worked solution, a checker's feedback
+and a static quiz.  This is the one place they are turned into markup.
+
+Every function takes the model object (:class:`bpcore.exercises.ExerciseInfo`,
+:class:`~bpcore.exercises.Solution`, :class:`~bpcore.exercises.Feedback`,
+:class:`bpcore.quiz.Quiz`) and returns a string; the objects' ``_repr_html_`` call them.
+Class names come from :mod:`bpcore.dom`.  The quiz's stylesheet and script are package
+data, ``bpcore/static/bp-quiz.css`` and ``bpcore/static/bp-quiz.js``, inlined after every
+quiz so a page needs nothing else (no request leaves the page).
+
+>>> from bpcore.exercises import Feedback
+>>> feedback(Feedback(True, "δ² = 0.14", "ch4-bp1-delta")).startswith('<div class="bp-feedback')
+True
+"""
+from __future__ import annotations
+
+import html
+import re
+from importlib import resources
+
+from . import dom
+
+__all__ = ["exercise_box", "solution", "feedback", "quiz", "inline", "QUIZ_STYLE",
+           "QUIZ_SCRIPT"]
+
+_e = html.escape
+
+
+def _static(name):
+    """The text of ``bpcore/static/<name>``, without its leading comment lines."""
+    text = resources.files("bpcore").joinpath("static", name).read_text(encoding="utf-8")
+    lines = text.splitlines()
+    while lines and lines[0].startswith(("//", "/*", " *")):
+        lines.pop(0)
+    return lines
+
+
+# One rule per line in the file; the page gets them on one line, as it always has.
+QUIZ_STYLE = "<style>" + "".join(_static("bp-quiz.css")) + "</style>"
+QUIZ_SCRIPT = "<script>\n" + "\n".join(_static("bp-quiz.js")) + "\n</script>"
+
+_NOJS = ("Checking answers needs JavaScript. In Jupyter, trust the notebook "
+         "(File → Trust Notebook) and run the cell again.")
+
+_FEEDBACK_LOOK = {  # border colour, background; the words of Feedback.label carry the verdict
+    True: (dom.FEEDBACK_CORRECT, "#1a7f37", "rgba(26, 127, 55, 0.12)"),
+    False: (dom.FEEDBACK_WRONG, "#cf222e", "rgba(207, 34, 46, 0.10)"),
+}
+
+
+def exercise_box(info):
+    """The prompt box of an exercise: title, id, prompt, what to submit, its data, how to
+    check.  ``info`` is an :class:`~bpcore.exercises.ExerciseInfo`."""
+    data = ""
+    if info.given:
+        names = ", ".join(f"<code>d[{_e(repr(g))}]</code>" for g in info.given)
+        data = (f"<p><strong>Data:</strong> <code>{_e(info.data_code)}</code> gives "
+                f"{names}.</p>")
+    return (f'<div class="{dom.EXERCISE}" data-exercise="{_e(info.id)}" style="border: 1px '
+            f'solid rgba(127, 127, 127, 0.5); border-radius: 4px; padding: 0.5em 0.75em; '
+            f'color: inherit;"><p><strong>{_e(info.title)}</strong> '
+            f'<small>({_e(info.id)})</small></p>'
+            f'<p style="white-space: pre-wrap;">{_e(info.prompt)}</p>'
+            f"<p><strong>Answer:</strong> {_e(info.submit)}</p>{data}"
+            f"<p><strong>Check:</strong> <code>{_e(info.check_code)}</code></p></div>")
+
+
+def solution(sol):
+    """A worked solution, for a dropdown: the explanation, then the answer as code."""
+    return (f'<div class="{dom.SOLUTION}" data-exercise="{_e(sol.id)}">'
+            f'<p style="white-space: pre-wrap;">{_e(sol.explanation)}</p>'
+            f"<pre><code>{_e(sol.answer_text)}</code></pre></div>")
+
+
+def feedback(fb):
+    """A checker's verdict as a coloured box whose text starts with ✓ Correct / ✗ Not yet."""
+    verdict, border, background = _FEEDBACK_LOOK[bool(fb.correct)]
+    exercise = f' data-exercise="{_e(fb.exercise_id)}"' if fb.exercise_id else ""
+    message = (f'<div style="white-space: pre-wrap; margin-top: 0.25em;">{_e(fb.message)}</div>'
+               if fb.message else "")
+    return (f'<div class="{dom.FEEDBACK} {verdict}"{exercise} style="border: 2px solid '
+            f'{border}; border-left-width: 6px; background: {background}; color: inherit; '
+            f'border-radius: 4px; padding: 0.5em 0.75em; margin: 0.25em 0;">'
+            f"<strong>{fb.label}</strong>{message}</div>")
+
+
+def inline(text):
+    """Plain text to HTML: escaped, with `backticks` shown as code.
+
+    >>> inline("is <b> `W @ a`?")
+    'is &lt;b&gt; <code>W @ a</code>?'
+    """
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", _e(text, quote=False))
+
+
+def _numeric_body(q, uid):
+    return (f'<p class="{dom.QUIZ_QUESTION}" id="{uid}-question">{inline(q.question)}</p>'
+            f'<div class="{dom.QUIZ_ANSWER}"><label for="{uid}-input">{_e(q.label)}'
+            f'</label><input type="text" class="{dom.QUIZ_INPUT}" id="{uid}-input" '
+            f'inputmode="decimal" autocomplete="off" spellcheck="false" '
+            f'aria-describedby="{uid}-question">'
+            f'<button type="button" class="{dom.QUIZ_CHECK}" id="{uid}-check">Check</button>'
+            f"</div>")
+
+
+def _choice_body(q, uid):
+    items = "".join(
+        f'<div class="{dom.QUIZ_OPTION}"><input type="radio" name="{uid}" id="{uid}-{i}" '
+        f'value="{i}"><label for="{uid}-{i}">{inline(option)}</label></div>'
+        for i, option in enumerate(q.spec["options"]))
+    return (f'<fieldset><legend class="{dom.QUIZ_QUESTION}" id="{uid}-question">'
+            f"{inline(q.question)}</legend>{items}</fieldset>"
+            f'<button type="button" class="{dom.QUIZ_CHECK}" id="{uid}-check">Check</button>')
+
+
+_BODIES = {"numeric": _numeric_body, "choice": _choice_body}
+
+
+def quiz(q, uid, spec_json):
+    """A :class:`bpcore.quiz.Quiz` as self-contained HTML with element ids ``uid-...``;
+    ``spec_json`` is what the script reads to check a reply (``dom.SPEC_ATTRIBUTE``)."""
+    return (f'<div class="{dom.QUIZ} {dom.QUIZ}-{q.kind}" id="{uid}" '
+            f'{dom.SPEC_ATTRIBUTE}="{_e(spec_json, quote=True)}">'
+            f"{QUIZ_STYLE}{_BODIES[q.kind](q, uid)}"
+            f'<p class="{dom.QUIZ_FEEDBACK}" id="{uid}-feedback" role="status" '
+            f'aria-live="polite"></p>'
+            f'<p class="{dom.QUIZ_NOJS}">{_e(_NOJS)}</p></div>{QUIZ_SCRIPT}')
