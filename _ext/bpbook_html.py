@@ -22,45 +22,128 @@ what plain configuration cannot do:
    again in ``prepare_writing`` with filename ``''``; the two do not compare
    equal, so both are written and the second ``const THEBE_JS_URL`` throws.
    This backports the upstream fix (sphinx-doc/sphinx#13402: normalise
-   ``None`` to ``''``), so sphinx-thebe keeps working and is emitted once.
+   ``None`` to ``''``) on Sphinx < 8.2 only, and stops the build with a clear
+   message if the method it wraps no longer has the signature it expects.
 
-4. **bp-widgets.js / bp-widgets.css** (in ``_ext/static/``) are added to every
-   page with priority 450, i.e. before the extensions' scripts (500) such as
-   myst-nb's RequireJS + widget manager, because the JS must set the widget
-   manager's asset path and the Font Awesome config before those run. What the
-   JS does is documented at its top.
+4. **The page scripts** (``_ext/static/bp-*.js``, ``PAGE_SCRIPTS``) and
+   ``bp-widgets.css`` are added to every page, the scripts in the order of
+   ``PAGE_SCRIPTS`` with priority 450, i.e. before the extensions' scripts
+   (500) such as myst-nb's RequireJS + widget manager, because they must set
+   the Font Awesome config and the MathJax bridge before those run. One of
+   them, ``bp-dom.js``, is written here from :mod:`bpcore.dom`: the class
+   names the Python side emits, so the scripts read the same names. What
+   each script does, and every name: ``docs/page-contract.md``.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import inspect
+import json
 import re
 import shutil
 from pathlib import Path
 
+import sphinx
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
+DOM_PY = Path(__file__).parents[1] / "bpcore" / "dom.py"
 VENDOR_DIRNAME = "vendor"
 # Files in vendor/ that document or refresh the assets; not served.
 VENDOR_NOT_COPIED = ("README.md", "refresh.sh", "node_modules", "*.tgz",
                      "axe-core")  # axe-core: injected by the accessibility test only
 
+# The scripts on every page, in load order (all priority 450): bp-dom.js is written at
+# build time (dom_script), the others are in _ext/static/. bp-requirejs-config.js is not here:
+# _config.yml loads it, on pages with widgets only, between RequireJS and the manager.
+PAGE_SCRIPTS = ("bp-fontawesome.js", "bp-mathjax-bridge.js", "bp-dom.js", "bp-on-render.js",
+                "bp-a11y.js", "bp-stepper-nav.js")
+PAGE_SCRIPT_PRIORITY = 450
+DOM_SCRIPT = "bp-dom.js"
 
-def _backport_inline_js_dedup() -> None:
-    """Backport of sphinx-doc/sphinx#13402 (fixed upstream in Sphinx 8.2)."""
-    original = StandaloneHTMLBuilder.add_js_file
+# sphinx-doc/sphinx#13402, the fix the backport below copies, is in Sphinx 8.2.
+FIXED_IN = (8, 2)
+# The signature of StandaloneHTMLBuilder.add_js_file that the backport wraps.
+EXPECTED_PARAMETERS = ("self", "filename", "**kwargs")
+
+
+def _parameters(function) -> tuple[str, ...]:
+    """The parameters of ``function`` as written, without annotations or defaults.
+
+    >>> _parameters(lambda self, filename, *, priority=500, **kwargs: None)
+    ('self', 'filename', 'priority', '**kwargs')
+    """
+    stars = {inspect.Parameter.VAR_POSITIONAL: "*", inspect.Parameter.VAR_KEYWORD: "**"}
+    return tuple(stars.get(p.kind, "") + p.name
+                 for p in inspect.signature(function).parameters.values())
+
+
+def backport_inline_js_dedup(builder=StandaloneHTMLBuilder,
+                             version=sphinx.version_info[:2]) -> bool:
+    """Backport sphinx-doc/sphinx#13402 onto ``builder`` if Sphinx ``version`` lacks it.
+
+    Wraps ``builder.add_js_file`` so a filename ``None`` becomes ``''`` (what 8.2 does).
+    Returns True when the wrapper is in place (also when it already was), False when
+    ``version`` >= 8.2 has the fix. Raises ExtensionError when the method to wrap does not
+    take (self, filename, **kwargs), rather than patch a method it does not know.
+    """
+    if tuple(version) >= FIXED_IN:
+        return False
+    original = builder.add_js_file
     if getattr(original, "_bpbook_patched", False):
-        return
+        return True
+    got = _parameters(original)
+    if got != EXPECTED_PARAMETERS:
+        raise ExtensionError(
+            f"[bpbook_html] expected {builder.__name__}.add_js_file{EXPECTED_PARAMETERS} "
+            f"on Sphinx {'.'.join(map(str, version))} to backport sphinx-doc/sphinx#13402, "
+            f"got {got}; check whether this Sphinx still writes inline scripts twice "
+            "and update or drop backport_inline_js_dedup in _ext/bpbook_html.py")
 
     def add_js_file(self, filename, **kwargs):  # noqa: ANN001, ANN003
         return original(self, filename or "", **kwargs)
 
     add_js_file._bpbook_patched = True  # type: ignore[attr-defined]
-    StandaloneHTMLBuilder.add_js_file = add_js_file  # type: ignore[method-assign]
+    builder.add_js_file = add_js_file  # type: ignore[method-assign]
+    return True
+
+
+def dom_names(path: Path = DOM_PY) -> dict[str, str]:
+    """Every name that ``bpcore/dom.py`` defines, e.g. {'STEPPER': 'bp-stepper', ...}.
+
+    Read from the file beside this extension (dom.py imports nothing from bpcore), so the
+    page gets the names of the tree being built, whichever bpcore is installed.
+
+    >>> dom_names()["STEPPER"]
+    'bp-stepper'
+    """
+    spec = importlib.util.spec_from_file_location("_bpbook_dom", path)
+    dom = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dom)
+    return {name: getattr(dom, name) for name in dom.__all__
+            if isinstance(getattr(dom, name), str)}
+
+
+def dom_script(names: dict[str, str] | None = None) -> str:
+    """The text of bp-dom.js: ``window.bpDom``, the names of :func:`dom_names`.
+
+    >>> print(dom_script({"STEPPER": "bp-stepper"}))
+    /* bp-dom.js: written by _ext/bpbook_html.py from bpcore/dom.py; see docs/page-contract.md. */
+    window.bpDom = Object.freeze({
+     "STEPPER": "bp-stepper"
+    });
+    <BLANKLINE>
+    """
+    names = dom_names() if names is None else names
+    return ("/* bp-dom.js: written by _ext/bpbook_html.py from bpcore/dom.py; "
+            "see docs/page-contract.md. */\n"
+            f"window.bpDom = Object.freeze({json.dumps(names, indent=1)});\n")
 
 
 def _copy_vendor(app: Sphinx) -> None:
@@ -96,7 +179,9 @@ def _add_static(app: Sphinx) -> None:
     for path in STATIC_DIR.iterdir():
         if path.is_file():
             shutil.copy2(path, dst / path.name)
-    app.add_js_file("bp-widgets.js", priority=450)
+    (dst / DOM_SCRIPT).write_text(dom_script(), encoding="utf-8")
+    for name in PAGE_SCRIPTS:
+        app.add_js_file(name, priority=PAGE_SCRIPT_PRIORITY)
     app.add_css_file("bp-widgets.css")
 
 
@@ -129,7 +214,9 @@ def _label_in_name(app: Sphinx, exc: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    _backport_inline_js_dedup()
+    if backport_inline_js_dedup():
+        logger.info("[bpbook_html] Sphinx %s < 8.2: backported sphinx-doc/sphinx#13402",
+                    sphinx.__version__)
     app.set_html_assets_policy("always")
     app.connect("builder-inited", _copy_vendor)
     app.connect("builder-inited", _add_static)

@@ -16,7 +16,7 @@ import re
 __all__ = ["STEPPER", "STEPPER_TITLE", "STEP_CONTROLS", "STEP_SLIDER", "PREV", "NEXT", "STEP",
            "FIGURE", "ALT", "FIGURE_GROUP", "CHOICE", "kind_class",
            "QUIZ", "QUIZ_QUESTION", "QUIZ_OPTION", "QUIZ_INPUT", "QUIZ_ANSWER", "QUIZ_CHECK",
-           "QUIZ_FEEDBACK", "QUIZ_OK", "QUIZ_NO", "QUIZ_NOJS", "READY_ATTRIBUTE",
+           "QUIZ_FEEDBACK", "QUIZ_OK", "QUIZ_NO", "QUIZ_NOJS", "SPEC_ATTRIBUTE", "READY_ATTRIBUTE",
            "EXERCISE", "SOLUTION", "FEEDBACK", "FEEDBACK_CORRECT", "FEEDBACK_WRONG",
            "STEPPER_NAMES", "QUIZ_NAMES"]
 
@@ -59,6 +59,7 @@ QUIZ_FEEDBACK = "bp-quiz-feedback"
 QUIZ_OK = "bp-quiz-ok"
 QUIZ_NO = "bp-quiz-no"
 QUIZ_NOJS = "bp-quiz-nojs"
+SPEC_ATTRIBUTE = "data-bp-quiz"       # on a quiz: its answer, hints and messages, as JSON
 READY_ATTRIBUTE = "data-bp-ready"     # set on a quiz once its script has wired it
 
 # Exercise boxes and checker feedback (bpcore.exercises; styled, not scripted).

@@ -39,13 +39,13 @@ import time
 from pathlib import Path
 
 import pytest
+from _ci import IN_CI, skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIREMENTS = ROOT / "requirements.txt"
 RUNTIME = ROOT / "runtime.txt"
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 REPORT_PATH = ROOT / "_build" / "binder_report.json"
-IN_CI = bool(os.environ.get("CI"))
 SKIP_VAR = "BP_SKIP_BINDER"
 
 INSTALL_TIMEOUT_S = 1800
@@ -104,12 +104,6 @@ def runtime_python() -> str:
     if not m:
         raise ValueError(f"runtime.txt should read like 'python-3.11', got {text!r}")
     return m.group(1)
-
-
-def skip_or_fail(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
-    pytest.skip(reason)
 
 
 def find_python(version: str) -> str | None:

@@ -37,12 +37,12 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from _ci import skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML_DIR = ROOT / "_build" / "html"
 CACHE_DIR = ROOT / "_build" / ".jupyter_cache"
 REPORT_PATH = ROOT / "_build" / "links_report.json"
-IN_CI = bool(os.environ.get("CI"))
 EXTERNAL_VAR = "BP_LINKCHECK_EXTERNAL"
 
 # Folders whose .html files are not pages of the book: copied assets (MathJax, widget
@@ -53,12 +53,6 @@ URL_ATTRIBUTES = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "s
                   ("source", "src"), ("iframe", "src")}
 # href="..." inside the JSON of an embedded widget state (HTML widgets' values)
 WIDGET_HREF = re.compile(r'href=\\"([^"\\]+)\\"')
-
-
-def skip_or_fail(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
-    pytest.skip(reason)
 
 
 class _Collector(HTMLParser):

@@ -14,7 +14,7 @@ ALL_WIDGETS_RENDERED = """
 """ % VIEW_SELECTOR
 
 # Resolves when MathJax has finished what it has been asked to typeset (the
-# MathJax.Hub shim queue in bp-widgets.js), or after 15 s.
+# MathJax.Hub shim queue in bp-mathjax-bridge.js), or after 15 s.
 MATHJAX_IDLE = """
 async () => {
   const idle = (async () => {

@@ -5,7 +5,7 @@
 * ``browser``: Debian's chromium driven by Playwright (``playwright install``
   is not used: its browser download is not reachable here). Without a
   chromium the tests are skipped, except under CI (env ``CI`` set), where a
-  missing browser is a failure.
+  missing browser is a failure (``tests/_ci.py``).
 * ``open_page``: opens one page in a fresh browser context in which every
   request that does not go to the local server is aborted and recorded, and
   collects console errors, uncaught page errors and failed requests.
@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,24 +26,18 @@ from urllib.parse import urlsplit
 
 import pytest
 
+# tests/_ci.py (skip_or_fail, shared with tests/test_links.py and tests/test_binder.py):
+# pytest puts only this folder on sys.path when it runs tests/browser alone.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _ci import CHROMIUM_ARGS, chromium_or_skip, skip_or_fail, sync_playwright_or_skip  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 HTML_DIR = ROOT / "_build" / "html"
 SCREENSHOT_DIR = ROOT / "_build" / "screenshots"
-IN_CI = bool(os.environ.get("CI"))
 
 # Pages that are not book content, and folders that hold no pages.
 SKIP_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
 SKIP_DIRS = {"_static", "_sources", "_images", "_downloads", "vendor", "_sphinx_design_static"}
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 def book_pages() -> list[str]:
     """Every content page of the built book, as paths relative to _build/html."""
@@ -66,24 +59,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "page_path" in metafunc.fixturenames:
         pages = book_pages()
         metafunc.parametrize("page_path", pages or [None], ids=pages or ["no-build"])
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip locally; under CI a test that cannot run is a failure."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
-    pytest.skip(reason)
-
-
-def find_chromium() -> str | None:
-    explicit = os.environ.get("BP_CHROMIUM")
-    if explicit:
-        return explicit
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -112,6 +87,7 @@ def screenshot_dir() -> Path:
 
 @pytest.fixture(name="skip_or_fail", scope="session")
 def skip_or_fail_fixture():
+    """:func:`_ci.skip_or_fail`: skip locally, fail under CI."""
     return skip_or_fail
 
 
@@ -140,16 +116,8 @@ def book_server(html_dir: Path):
 # sync_playwright() in the same process (other test modules start their own).
 @pytest.fixture(scope="module")
 def browser():
-    executable = find_chromium()
-    if executable is None:
-        skip_or_fail(
-            "no chromium found (apt-get install chromium, or set BP_CHROMIUM); "
-            "the browser test of the built book did not run"
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - depends on the environment
-        skip_or_fail("playwright (python) is not installed")
+    executable = chromium_or_skip()
+    sync_playwright = sync_playwright_or_skip()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:

@@ -19,16 +19,8 @@ opened in Debian's chromium with every non-local request blocked, and:
 * every stepper steps: Next moves to the next step and Previous comes back,
   the slider moves (keyboard and mouse) and changes the visible step.
 
-DOM contract for steppers (see tests/browser/README.md; the steppers' Python
-code must follow it, the book's ``_ext/static/bp-widgets.js`` relies on it):
-
-* ``bp-stepper``      on the stepper's outer widget (``box.add_class("bp-stepper")``);
-* ``bp-step-slider``  on the horizontal ``IntSlider`` / ``SelectionSlider`` whose
-  value/index is jslink'ed to the Stack(s)' ``selected_index`` (the current step;
-  ``bp-slider`` is accepted too);
-* ``bp-prev`` / ``bp-next`` on the Previous / Next ``Button``s;
-* ``bp-step``         on each step's view (a child of the Stack); each step shows
-  text that differs from the other steps' (e.g. "Step 2 of 5").
+The class names the steppers carry come from ``bpcore.dom``; what each one does is in
+``docs/page-contract.md``.
 
 Pages with widgets are screenshotted into ``_build/screenshots/`` for review.
 """
@@ -41,6 +33,8 @@ from pathlib import Path
 import pytest
 from _pagejs import ALL_WIDGETS_RENDERED, MATHJAX_IDLE, VIEW_SELECTOR, WIDGET_TIMEOUT_MS
 from playwright.sync_api import expect
+
+from bpcore import dom
 
 MAX_PAGE_BYTES = 2 * 1024 * 1024
 MATH_TIMEOUT_MS = 20_000
@@ -69,10 +63,10 @@ NO_RAW_TEX_IN_WIDGETS = """
 STEP_STATE = """
 (root) => {
   const own = (sel) => Array.from(root.querySelectorAll(sel))
-    .filter((el) => el.closest('.bp-stepper') === root);
-  const slider = own('.bp-step-slider, .bp-slider')[0] || own('.widget-hslider')[0];
+    .filter((el) => el.closest('.%(STEPPER)s') === root);
+  const slider = own('.%(STEP_SLIDER)s')[0] || own('.widget-hslider')[0];
   const handle = slider && slider.querySelector('.noUi-handle');
-  const shown = own('.bp-step').filter((el) => el.getClientRects().length > 0);
+  const shown = own('.%(STEP)s').filter((el) => el.getClientRects().length > 0);
   const text = (shown.length ? shown : [root]).map((el) => el.innerText.trim()).join('\\n');
   return {
     index: handle ? parseFloat(handle.getAttribute('aria-valuenow')) : null,
@@ -81,7 +75,7 @@ STEP_STATE = """
     text: text,
   };
 }
-"""
+""" % vars(dom)
 
 
 def _widget_state_blocks(html: str) -> list[str]:
@@ -105,10 +99,10 @@ def test_book_has_a_stepper(html_dir, pages):
     found = [
         p
         for p in pages
-        if any('"bp-stepper"' in block for block in _widget_state_blocks(
+        if any(f'"{dom.STEPPER}"' in block for block in _widget_state_blocks(
             (html_dir / p).read_text(encoding="utf-8")))
     ]
-    assert found, "no page embeds a widget with the class bp-stepper"
+    assert found, f"no page embeds a widget with the class {dom.STEPPER}"
 
 
 def _visible_controls(page):
@@ -152,12 +146,12 @@ def _wait_step(page, stepper, index: float, text: str | None = None, changed_fro
 def _exercise_stepper(page, stepper, label: str, shot: Path) -> None:
     stepper.scroll_into_view_if_needed()
     first = stepper.evaluate(STEP_STATE)
-    assert first["index"] is not None, f"{label}: no .bp-step-slider slider found"
+    assert first["index"] is not None, f"{label}: no .{dom.STEP_SLIDER} slider found"
     assert first["max"] > first["min"], f"{label}: a stepper needs at least two steps"
     start, text0 = first["index"], first["text"]
-    nxt = stepper.locator(".bp-next").first
-    prev = stepper.locator(".bp-prev").first
-    assert nxt.count() and prev.count(), f"{label}: needs .bp-prev and .bp-next buttons"
+    nxt = stepper.locator(f".{dom.NEXT}").first
+    prev = stepper.locator(f".{dom.PREV}").first
+    assert nxt.count() and prev.count(), f"{label}: needs .{dom.PREV} and .{dom.NEXT} buttons"
 
     # Next changes the visible step ...
     assert nxt.is_enabled(), f"{label}: Next is disabled at the first step"
@@ -172,7 +166,7 @@ def _exercise_stepper(page, stepper, label: str, shot: Path) -> None:
         assert prev.is_disabled(), f"{label}: Previous should be disabled at the first step"
 
     # The slider, with the keyboard ...
-    slider = stepper.locator(".bp-step-slider, .bp-slider, .widget-hslider").first
+    slider = stepper.locator(f".{dom.STEP_SLIDER}, .widget-hslider").first
     handle = slider.locator(".noUi-handle").first
     handle.focus()
     page.keyboard.press("ArrowRight")
@@ -221,13 +215,13 @@ def test_page_works_offline(page_path, open_page, html_dir, screenshot_dir, skip
             )
 
         # every visible stepper picture carries its description as real alt text
-        for img in page.locator(".bp-step img.bp-figure").all():
+        for img in page.locator(f".{dom.STEP} img.{dom.FIGURE}").all():
             if img.is_visible():
                 expect(img).to_have_attribute("alt", re.compile(r"\S{3}"), timeout=2_000)
 
         page.screenshot(path=str(screenshot_dir / f"{stem}.png"), full_page=True)
 
-        steppers = page.locator(".bp-stepper")
+        steppers = page.locator(f".{dom.STEPPER}")
         for i in range(steppers.count()):
             _exercise_stepper(
                 page, steppers.nth(i), f"{page_path} stepper #{i}",

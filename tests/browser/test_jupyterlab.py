@@ -19,7 +19,7 @@ then:
    code cell has an execution count, and saves the notebook (Ctrl+S);
 4. reads the saved notebook: every code cell ran, none produced an error
    output, and one output is a widget view;
-5. the first stepper (``.bp-stepper``) is displayed, and its Next button moves
+5. the first stepper (``dom.STEPPER``) is displayed, and its Next button moves
    it to step 2 through the live kernel (in JupyterLab the Python ``on_click``
    handlers do the stepping, not the book's page script).
 
@@ -44,6 +44,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from bpcore import dom
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "chapters/01_forward_pass.ipynb"
@@ -208,6 +210,7 @@ def test_chapter_one_runs_in_jupyterlab(lab_server, browser):
         _wait_idle(page, base, token, 60)
 
         # 2. MyST directives rendered by jupyterlab-myst, none left raw
+        from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
         source = json.loads((work / "root" / NOTEBOOK).read_text(encoding="utf-8"))
         markdown = ["".join(c["source"]) for c in source["cells"] if c["cell_type"] == "markdown"]
         cells = page.locator(".jp-NotebookPanel .jp-MarkdownCell")
@@ -217,6 +220,12 @@ def test_chapter_one_runs_in_jupyterlab(lab_server, browser):
         assert directives, f"{NOTEBOOK} has no MyST directive to check"
         for i, names in directives:
             rendered = cells.nth(i).locator(".myst")
+            # jupyterlab-myst renders each cell on its own, later on a busy machine: wait
+            cells.nth(i).scroll_into_view_if_needed()
+            try:
+                rendered.first.wait_for(state="attached", timeout=30_000)
+            except PlaywrightTimeoutError:
+                pass  # the assertion below says which cell
             assert rendered.count() == 1, f"markdown cell {i} ({names}) not rendered by jupyterlab-myst"
             text = rendered.inner_text()
             assert not RAW_DIRECTIVE.search(text), f"markdown cell {i}: raw MyST left: {text[:300]!r}"
@@ -265,14 +274,14 @@ def test_chapter_one_runs_in_jupyterlab(lab_server, browser):
         assert views, "no cell output is a widget"
 
         # 5. the first stepper is displayed and steps through the live kernel
-        stepper = page.locator(".jp-NotebookPanel .bp-stepper").first
+        stepper = page.locator(f".jp-NotebookPanel .{dom.STEPPER}").first
         stepper.wait_for(state="attached", timeout=30_000)
         stepper.scroll_into_view_if_needed()
         stepper.wait_for(state="visible", timeout=30_000)
         page.screenshot(path=str(work / "jupyterlab_stepper.png"))
         first_text = stepper.inner_text()
         assert re.search(r"step 1 of \d+", first_text), f"first stepper text: {first_text[:300]!r}"
-        stepper.locator(".bp-next").first.click()
+        stepper.locator(f".{dom.NEXT}").first.click()
         page.wait_for_function(
             "(el) => /step 2 of \\d+/.test(el.innerText)", arg=stepper.element_handle(), timeout=15_000
         )

@@ -6,49 +6,24 @@ blocked and recorded.  The quizzes are answered by keyboard and by mouse, and th
 text is read back.  No console error may appear.
 
 Skipped with a message when chromium is missing, unless the CI environment variable is set,
-in which case a missing browser is a failure.
+in which case a missing browser is a failure (the ``browser`` fixture of ``conftest.py``).
 """
 from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
 import threading
 from urllib.parse import urlparse
 
 import pytest
 
-from bpcore import exercises, quiz
-
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
+from bpcore import dom, exercises, quiz
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Quiz page</title>
 <link rel="icon" href="data:,"></head>
 <body><main><h1>Two quizzes</h1>{body}<div id="late"></div></main></body></html>
 """
-
-
-def _chromium():
-    path = shutil.which("chromium")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed but CI is set: apt-get install -y chromium")
-        pytest.skip("chromium is not installed (apt-get install -y chromium); this browser "
-                    "test runs only where it is, and always under CI")
-    return path
-
-
-def _playwright():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("the playwright package is missing but CI is set")
-        pytest.skip("the playwright python package is not installed")
-    return sync_playwright
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -68,16 +43,6 @@ def site(tmp_path_factory):
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = _chromium()
-    sync_playwright = _playwright()
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=LAUNCH_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -104,8 +69,9 @@ def page(browser):
 
 
 def _numeric_quiz():
-    return quiz.from_exercise("ch4-bp1-delta", "What is δ²₁, the first entry of δ²?",
-                              index=(0, 0), explanation="BP1: δ² = (a² − y) ⊙ σ′(z²).")
+    return exercises.get("ch4-bp1-delta").quiz("What is δ²₁, the first entry of δ²?",
+                                               index=(0, 0),
+                                               explanation="BP1: δ² = (a² − y) ⊙ σ′(z²).")
 
 
 def _choice_quiz():
@@ -122,16 +88,16 @@ def _serve(site, name, body):
 
 
 def _feedback(quiz_root):
-    return quiz_root.locator(".bp-quiz-feedback").inner_text().strip()
+    return quiz_root.locator(f".{dom.QUIZ_FEEDBACK}").inner_text().strip()
 
 
 def test_two_quizzes_answered_by_keyboard_and_by_click(site, page):
     url = _serve(site, "two.html", _numeric_quiz()._repr_html_() + _choice_quiz()._repr_html_())
     page.goto(url)
-    quizzes = page.locator(".bp-quiz")
+    quizzes = page.locator(f".{dom.QUIZ}")
     assert quizzes.count() == 2
     numeric_root, choice_root = quizzes.nth(0), quizzes.nth(1)
-    assert page.locator(".bp-quiz-nojs:visible").count() == 0
+    assert page.locator(f".{dom.QUIZ_NOJS}:visible").count() == 0
 
     ref = float(exercises.reference("ch4-bp1-delta")[0, 0])
     missing = exercises.mistakes("ch4-bp1-delta")["missing σ′"]
@@ -156,7 +122,7 @@ def test_two_quizzes_answered_by_keyboard_and_by_click(site, page):
     page.keyboard.press("Tab")  # to the Check button, then Enter
     page.keyboard.press("Enter")
     assert _feedback(numeric_root) == "✓ Correct. BP1: δ² = (a² − y) ⊙ σ′(z²)."
-    assert "bp-quiz-ok" in numeric_root.locator(".bp-quiz-feedback").get_attribute("class")
+    assert dom.QUIZ_OK in numeric_root.locator(f".{dom.QUIZ_FEEDBACK}").get_attribute("class")
 
     # Multiple choice, by click: a wrong option gets its own hint.
     choice_root.get_by_label("σ′(a)").click()
@@ -184,7 +150,7 @@ def test_a_quiz_shown_twice_and_one_inserted_with_innerhtml_work(site, page):
     q = _choice_quiz()
     url = _serve(site, "twice.html", q._repr_html_() + q._repr_html_())
     page.goto(url)
-    first, second = page.locator(".bp-quiz").nth(0), page.locator(".bp-quiz").nth(1)
+    first, second = page.locator(f".{dom.QUIZ}").nth(0), page.locator(f".{dom.QUIZ}").nth(1)
     first.get_by_label("σ′(z)").check()
     second.get_by_label("σ′(a)").check()
     assert first.get_by_label("σ′(z)").is_checked()  # separate radio groups
@@ -196,7 +162,7 @@ def test_a_quiz_shown_twice_and_one_inserted_with_innerhtml_work(site, page):
     # innerHTML does not run the inserted script; the page's delegated handler still works.
     page.evaluate("html => { document.getElementById('late').innerHTML = html; }",
                   _numeric_quiz()._repr_html_())
-    late = page.locator("#late .bp-quiz")
+    late = page.locator(f"#late .{dom.QUIZ}")
     late.get_by_label("Your answer").fill("3/4")
     late.get_by_role("button", name="Check").click()
     assert _feedback(late) == "✗ Not yet. Check your working and try again."
@@ -208,10 +174,10 @@ def test_without_any_script_the_quiz_says_it_needs_javascript(site, page):
     page.goto(url)
     page.evaluate("html => { document.getElementById('late').innerHTML = html; }",
                   _numeric_quiz()._repr_html_())
-    note = page.locator("#late .bp-quiz-nojs")
+    note = page.locator(f"#late .{dom.QUIZ_NOJS}")
     assert note.is_visible()
     assert "needs JavaScript" in note.inner_text()
-    page.locator("#late .bp-quiz-check").click()
-    assert _feedback(page.locator("#late .bp-quiz")) == ""
+    page.locator(f"#late .{dom.QUIZ_CHECK}").click()
+    assert _feedback(page.locator(f"#late .{dom.QUIZ}")) == ""
     assert page.url == url  # nothing navigated or reloaded
     assert page.errors == [] and page.blocked == []
