@@ -27,11 +27,15 @@ The four equations
 
 Modules
 -------
-``activations``, ``losses`` (each with its derivative), ``datasets`` (XOR, mirror symmetry,
-8x8 digits), ``examples`` (the running example, Mazur's network), ``notation`` (converting
-between the sources' conventions), ``jacobians`` (the matrix view), ``exercises`` and
-``quiz`` (self-study), and, imported on demand because they load matplotlib, ipywidgets
-and sympy: ``steppers``, ``diagrams`` and ``symbolic``.
+``activations`` and ``losses`` (registries: one record per activation or cost, with its
+derivative, TeX and sympy form; adding one is one ``register`` call), ``datasets`` (XOR,
+mirror symmetry, 8x8 digits), ``examples`` (the running example, Mazur's network, the
+data namespaces the exercises share), ``notation`` (converting between the sources'
+conventions), ``jacobians`` (the matrix view), ``exercises`` and ``quiz`` (self-study),
+``tex`` (numbers and symbols in TeX), ``dom`` (the class names shared with the page's
+scripts), and, imported on demand because they load matplotlib or ipywidgets:
+``steppers`` (a package, one module per stepper), ``diagrams``, ``figures`` (the chapters'
+figure code) and ``symbolic``.
 
 >>> import numpy as np, bpcore
 >>> net = bpcore.Network.random([2, 3, 1], activations="sigmoid", seed=0)
@@ -41,7 +45,7 @@ and sympy: ``steppers``, ``diagrams`` and ``symbolic``.
 True
 """
 from . import activations, datasets, examples, jacobians, losses, notation
-from .engine import (Deltas, ForwardPass, Gradients, backprop, bias_gradients, cost, forward,
+from .engine import (ForwardPass, Gradients, Layers, backprop, bias_gradients, cost, forward,
                      hidden_deltas, output_delta, weight_gradients)
 from .gradcheck import numerical_gradients, relative_error
 from .network import Network
@@ -53,7 +57,7 @@ from . import exercises, quiz  # noqa: E402
 __version__ = "0.1.0"
 
 __all__ = [
-    "Network", "ForwardPass", "Gradients", "Deltas", "forward", "output_delta", "hidden_deltas",
+    "Network", "ForwardPass", "Gradients", "Layers", "forward", "output_delta", "hidden_deltas",
     "weight_gradients", "bias_gradients", "backprop", "cost", "numerical_gradients",
     "relative_error", "train", "TrainingResult", "accuracy", "activations", "losses",
     "datasets", "examples", "exercises", "quiz", "notation", "jacobians",

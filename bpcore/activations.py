@@ -29,6 +29,7 @@ import numpy as np
 import sympy
 from scipy.special import expit
 
+from . import _registry
 from . import sympy_functions as sf
 from .tex import factor, number
 
@@ -245,26 +246,16 @@ def register(activation):
     >>> print(get("tanh").tex)
     \\tanh
     """
-    if not isinstance(activation, Activation):
-        raise TypeError(f"expected an Activation record, got {type(activation).__name__}")
-    if not isinstance(activation.name, str) or not activation.name.isidentifier():
-        raise ValueError(f"an activation's name is a word such as 'leaky_relu', got "
-                         f"{activation.name!r}")
-    if activation.name in ACTIVATIONS:
-        raise ValueError(f"an activation named {activation.name!r} is already registered")
-    if activation.elementwise and (activation.prime is None or activation.sympy is None):
+    if isinstance(activation, Activation) and activation.elementwise and (
+            activation.prime is None or activation.sympy is None):
         raise ValueError(f"activation {activation.name!r} needs prime (its derivative) and "
                          "sympy (its sympy form)")
-    ACTIVATIONS[activation.name] = activation
-    return activation
+    return _registry.add(ACTIVATIONS, activation, Activation, "activation")
 
 
 def get(name):
     """The record of activation ``name``; ValueError listing the valid names otherwise."""
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; valid names are "
-                         f"{', '.join(repr(n) for n in ACTIVATIONS)}")
-    return ACTIVATIONS[name]
+    return _registry.lookup(ACTIVATIONS, name, "activation")
 
 
 def names():

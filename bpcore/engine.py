@@ -22,7 +22,7 @@ from . import losses
 from .activations import ACTIVATIONS
 from .network import Network
 
-__all__ = ["ForwardPass", "Gradients", "Deltas", "forward", "output_delta", "hidden_deltas",
+__all__ = ["ForwardPass", "Gradients", "Layers", "forward", "output_delta", "hidden_deltas",
            "weight_gradients", "bias_gradients", "backprop", "cost"]
 
 
@@ -78,16 +78,17 @@ class Gradients:
         return np.concatenate(parts)
 
 
-class Deltas(list):
-    """delta^1, ..., delta^L as :func:`hidden_deltas` returns them: ``deltas[l-1]`` is delta^l,
-    and ``deltas.at(l)`` says the same in the book's numbering.
+class Layers(list):
+    """One array per layer l = 1..L, as :func:`hidden_deltas`, :func:`weight_gradients` and
+    :func:`bias_gradients` return them: ``deltas[l-1]`` is delta^l, and ``deltas.at(l)`` says
+    the same in the book's numbering.
 
-    >>> Deltas([np.array([3.0]), np.array([1.0])]).at(2)
+    >>> Layers([np.array([3.0]), np.array([1.0])]).at(2)
     array([1.])
     """
 
     def at(self, l):
-        """delta^l for layer l = 1..L."""
+        """The array of layer l = 1..L."""
         return self[v.layer(l, len(self)) - 1]
 
 
@@ -238,7 +239,7 @@ def output_delta(net, fp, y, loss="mse"):
 def hidden_deltas(net, fp, delta_L):
     """BP2: delta^l = ((W^{l+1})^T delta^{l+1}) (.) f'(z^l), for l = L-1 down to 1.
 
-    Returns a :class:`Deltas` list of L deltas aligned with ``net.weights``: ``deltas[l-1]``,
+    Returns a :class:`Layers` list of L deltas aligned with ``net.weights``: ``deltas[l-1]``,
     or ``deltas.at(l)``, is delta^l, and the last entry is ``delta_L`` itself.
 
     >>> net = Network([np.array([[2.0]]), np.array([[3.0]])], [np.zeros(1), np.zeros(1)],
@@ -258,7 +259,7 @@ def hidden_deltas(net, fp, delta_L):
                                            if delta_L.shape[::-1] == z_L.shape else ""))
     deltas = _hidden_deltas(net, [_col(z) for z in fp.zs],
                             [_col(a) for a in fp.activations], _col(delta_L))
-    return Deltas(d.reshape(z.shape) for d, z in zip(deltas, fp.zs))
+    return Layers(d.reshape(z.shape) for d, z in zip(deltas, fp.zs))
 
 
 def _check_deltas(deltas, shapes=None):
@@ -292,7 +293,7 @@ def weight_gradients(fp, deltas):
         raise TypeError(f"expected the ForwardPass returned by bpcore.forward, got "
                         f"{type(fp).__name__}")
     deltas = _check_deltas(deltas, [z.shape for z in fp.zs])
-    return [_bp4(_col(delta), _col(fp.activations[i])) for i, delta in enumerate(deltas)]
+    return Layers(_bp4(_col(delta), _col(fp.activations[i])) for i, delta in enumerate(deltas))
 
 
 def bias_gradients(deltas):
@@ -302,7 +303,7 @@ def bias_gradients(deltas):
     [array([2., 2.])]
     """
     deltas = _check_deltas(deltas)
-    return [_bp3(_col(d)) for d in deltas]
+    return Layers(_bp3(_col(d)) for d in deltas)
 
 
 def backprop(net, x, y, loss="mse"):

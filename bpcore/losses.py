@@ -30,6 +30,7 @@ from typing import Callable, Mapping
 import numpy as np
 import sympy
 
+from . import _registry
 from .activations import ACTIVATIONS, get as get_activation
 from .tex import factor, number
 
@@ -91,21 +92,14 @@ MATCHED_PAIRS = set()
 
 def register(loss):
     """Add a :class:`Loss` to the registry."""
-    if not isinstance(loss, Loss):
-        raise TypeError(f"expected a Loss record, got {type(loss).__name__}")
-    if loss.name in LOSSES:
-        raise ValueError(f"a loss named {loss.name!r} is already registered")
-    LOSSES[loss.name] = loss
+    _registry.add(LOSSES, loss, Loss, "loss")
     MATCHED_PAIRS.update((act, loss.name) for act in loss.matched)
     return loss
 
 
 def get(name):
     """The record of loss ``name``; ValueError listing the valid names otherwise."""
-    if not isinstance(name, str) or name not in LOSSES:
-        raise ValueError(f"unknown loss {name!r}; valid names are "
-                         f"{', '.join(repr(n) for n in LOSSES)}")
-    return LOSSES[name]
+    return _registry.lookup(LOSSES, name, "loss")
 
 
 def names():

@@ -171,6 +171,27 @@ class Network:
         """b^l, the biases of layer l = 1..L, shape (n_l,) (read-only)."""
         return self.biases[v.layer(l, self.n_layers) - 1]
 
+    def w(self, l, j, k):
+        """w^l_jk, the weight into neuron j of layer l from neuron k of layer l-1 (1-based).
+
+        >>> Network([np.array([[0.1, 0.2]])], [np.zeros(1)], "sigmoid").w(1, 1, 2)
+        0.2
+        """
+        l, j, k = self._weight_index(l, j, k)
+        return float(self.weights[l - 1][j - 1, k - 1])
+
+    def _weight_index(self, l, j, k):
+        l = v.layer(l, self.n_layers)
+        n_out, n_in = self.weights[l - 1].shape
+        for index in (j, k):
+            if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+                raise TypeError(f"j and k are neuron numbers (ints counted from 1), got "
+                                f"{type(index).__name__}")
+        if not (1 <= j <= n_out and 1 <= k <= n_in):
+            raise ValueError(f"there is no weight w^{l}_{j}{k}: W^{l} has shape ({n_out}, {n_in}), "
+                             f"so j runs from 1 to {n_out} and k from 1 to {n_in} (1-based)")
+        return l, int(j), int(k)
+
     def with_weight(self, l, j, k, value):
         """A new network with w^l_jk set to ``value``; l, j and k count from 1, like the book.
 
@@ -186,15 +207,7 @@ class Network:
         ...
         ValueError: there is no weight w^1_31: W^1 has shape (2, 3), so j runs from 1 to 2 and k from 1 to 3 (1-based)
         """
-        l = v.layer(l, self.n_layers)
-        n_out, n_in = self.weights[l - 1].shape
-        for index in (j, k):
-            if isinstance(index, bool) or not isinstance(index, numbers.Integral):
-                raise TypeError(f"j and k are neuron numbers (ints counted from 1), got "
-                                f"{type(index).__name__}")
-        if not (1 <= j <= n_out and 1 <= k <= n_in):
-            raise ValueError(f"there is no weight w^{l}_{j}{k}: W^{l} has shape ({n_out}, {n_in}), "
-                             f"so j runs from 1 to {n_out} and k from 1 to {n_in} (1-based)")
+        l, j, k = self._weight_index(l, j, k)
         value = v.as_float_array(value, f"the new value of w^{l}_{j}{k}", self.dtype)
         if value.ndim != 0:
             raise ValueError(f"the new value of w^{l}_{j}{k} must be one number, got an array "

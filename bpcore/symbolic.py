@@ -33,7 +33,7 @@ from . import _validate as v
 from . import activations, losses
 from .activations import relu as _relu_numpy
 from .activations import sigmoid as _sigmoid_numpy
-from .engine import Gradients
+from .engine import Gradients, Layers
 from .network import Network
 from .sympy_functions import relu, sigma, softmax
 
@@ -268,13 +268,13 @@ class Evaluation:
     """Numbers from the symbolic formulas: the cost, the gradients and the deltas.
 
     ``gradients`` is a :class:`bpcore.Gradients` shaped like ``net.weights`` and
-    ``net.biases`` (averaged over the samples, like :func:`bpcore.backprop`); ``deltas[l-1]``
+    ``net.biases`` (averaged over the samples, like :func:`bpcore.backprop`); ``deltas[l-1]`` (``deltas.at(l)``)
     is delta^l per sample, (n_l, m), or (n_l,) for a 1-D x, like
     :func:`bpcore.hidden_deltas`; ``cost`` is the mean loss, like :func:`bpcore.cost`.
     """
     cost: float
     gradients: Gradients
-    deltas: tuple
+    deltas: Layers
 
 
 def _symbol_matrix(rows, cols, name):
@@ -559,7 +559,7 @@ class SymbolicNetwork:
             d = np.array(per_sample[pos:pos + self.sizes[l]])
             deltas.append(d[:, 0] if single else d)
             pos += self.sizes[l]
-        return Evaluation(cost, Gradients(tuple(grad_W), tuple(grad_b)), tuple(deltas))
+        return Evaluation(cost, Gradients(tuple(grad_W), tuple(grad_b)), Layers(deltas))
 
     def values(self, net, x, y):
         """A dict symbol -> number for one sample: every w, b, x, y, and the z^{l}_{j} and

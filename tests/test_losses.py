@@ -8,12 +8,17 @@ from _helpers import random_targets
 from bpcore import activations, losses
 
 
+def _sample(out_act, loss, seed, m):
+    """The records and a random (z, a, y) of 3 outputs and m samples inside the loss's domain."""
+    rng = np.random.default_rng(seed)
+    act, record = activations.get(out_act), losses.get(loss)
+    z = rng.normal(size=(3, m))
+    return act, record, z, act.f(z), random_targets(rng, loss, out_act, 3, m)
+
+
 @pytest.mark.parametrize("out_act, loss", losses.pairs())
 def test_gradient_matches_central_differences(out_act, loss):
-    rng = np.random.default_rng(1)
-    act, record = activations.get(out_act), losses.get(loss)
-    z = rng.normal(size=(3, 2))
-    a, y = act.f(z), random_targets(rng, loss, out_act, 3, 2)
+    act, record, z, a, y = _sample(out_act, loss, 1, 2)
     eps = 1e-6
     fd = np.zeros_like(a)
     for idx in np.ndindex(a.shape):
@@ -28,22 +33,15 @@ def test_gradient_matches_central_differences(out_act, loss):
 
 @pytest.mark.parametrize("out_act, loss", losses.pairs())
 def test_sympy_form_is_the_value(out_act, loss):
-    rng = np.random.default_rng(2)
-    act, record = activations.get(out_act), losses.get(loss)
-    z = rng.normal(size=(3, 1))
-    a, y = act.f(z), random_targets(rng, loss, out_act, 3, 1)
+    act, record, z, a, y = _sample(out_act, loss, 2, 1)
     expr = record.sympy([sympy.Float(v) for v in y[:, 0]], [sympy.Float(v) for v in a[:, 0]])
     assert float(expr) == pytest.approx(record.per_sample(y, a, z, act)[0], rel=1e-12)
 
 
 @pytest.mark.parametrize("loss", losses.names())
 def test_shortcuts_equal_the_two_factors_of_bp1(loss):
-    rng = np.random.default_rng(3)
-    record = losses.get(loss)
-    for out_act, shortcut in record.shortcuts.items():
-        act = activations.get(out_act)
-        z = rng.normal(size=(3, 4))
-        a, y = act.f(z), random_targets(rng, loss, out_act, 3, 4)
+    for out_act, shortcut in losses.get(loss).shortcuts.items():
+        act, record, z, a, y = _sample(out_act, loss, 3, 4)
         two_factors = act.backward(z, a, record.gradient(y, a))
         np.testing.assert_allclose(shortcut(a, y), two_factors, rtol=1e-10, atol=1e-12)
 

@@ -1,5 +1,5 @@
 """The Network and the helpers that speak the book's 1-based notation: W(l), b(l),
-with_weight(l, j, k, value), ForwardPass.z(l) / .a(l), Deltas.at(l), Gradients.W(l) / .b(l)."""
+with_weight(l, j, k, value), ForwardPass.z(l) / .a(l), Layers.at(l), Gradients.W(l) / .b(l)."""
 import numpy as np
 import pytest
 
@@ -17,9 +17,11 @@ def test_layer_accessors_are_the_arrays_at_l_minus_1():
     assert fp.a(0) is fp.activations[0] and fp.a(2) is fp.output
     assert all(fp.z(l) is fp.zs[l - 1] for l in (1, 2))
     deltas = bpcore.hidden_deltas(NET, fp, bpcore.output_delta(NET, fp, Y))
-    assert isinstance(deltas, bpcore.Deltas) and deltas.at(1) is deltas[0]
+    assert isinstance(deltas, bpcore.Layers) and deltas.at(1) is deltas[0]
     grads = bpcore.backprop(NET, X, Y)
     assert grads.W(2) is grads.weights[1] and grads.b(1) is grads.biases[0]
+    np.testing.assert_array_equal(bpcore.weight_gradients(fp, deltas).at(2), grads.W(2))
+    np.testing.assert_array_equal(bpcore.bias_gradients(deltas).at(1), grads.b(1))
 
 
 @pytest.mark.parametrize("call, l", [(lambda l: NET.W(l), 0), (lambda l: NET.b(l), 3),
@@ -87,3 +89,10 @@ def test_random_uses_lecun_scaling_and_he_for_relu():
     assert np.var(wide.W(1)) == pytest.approx(1 / 400, rel=0.05)
     assert np.var(wide.W(2)) == pytest.approx(2 / 300, rel=0.05)
     assert all(np.all(b == 0) for b in wide.biases)
+
+
+def test_w_reads_one_weight_in_the_book_numbering():
+    assert NET.w(2, 1, 3) == NET.W(2)[0, 2]
+    assert NET.with_weight(1, 3, 2, -0.5).w(1, 3, 2) == -0.5
+    with pytest.raises(ValueError, match=r"no weight w\^1_41"):
+        NET.w(1, 4, 1)

@@ -39,7 +39,7 @@ def test_engine_and_gradient_check_accept_it(leaky_relu):
     grads = bpcore.backprop(net, x, y, "mse")
     check = bpcore.numerical_gradients(net, x, y, "mse")
     assert bpcore.relative_error(grads, check) < 1e-7
-    result = bpcore.train(net, x, y, epochs=50, learning_rate=0.5, seed=0)
+    result = bpcore.train(net, x, y, epochs=50, learning_rate=0.5, rng=0)
     assert result.loss[-1] < result.initial_loss
     # and it is a valid output for the quadratic cost, not for the log losses
     assert ("leaky_relu", "mse") in losses.pairs()
