@@ -61,7 +61,8 @@ def exercise_box(info):
             f'color: inherit;"><p><strong>{_e(info.title)}</strong> '
             f'<small>({_e(info.id)})</small></p>'
             f'<p style="white-space: pre-wrap;">{_e(info.prompt)}</p>'
-            f"<p><strong>Answer:</strong> {_e(info.submit)}</p>{data}"
+            f"<p><strong>Answer:</strong> {_e(info.submit)}</p>"
+            f"<p><strong>In code:</strong> <code>{_e(info.get_code)}</code></p>{data}"
             f"<p><strong>Check:</strong> <code>{_e(info.check_code)}</code></p></div>")
 
 

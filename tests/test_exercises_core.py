@@ -114,7 +114,11 @@ def test_describe_gives_prompt_submit_and_check_line(exercise_id):
     assert info.id == exercise_id and info.prompt and info.title
     assert info.chapter == int(exercise_id[2:].split("-")[0])
     text = str(info)
-    assert f"bpcore.exercises.check({exercise_id!r}, your_answer)" in text
+    assert f"task = bpcore.exercises.get({exercise_id!r})" in text
+    assert "task.check(your_answer)" in text
+    # the lines the box shows run: the object they name is the exercise
+    task = exercises.get(exercise_id)
+    assert task.describe().check_code == "task.check(your_answer)" and task.id == exercise_id
     html = info._repr_html_()
     assert html.startswith('<div class="bp-exercise"') and "http" not in html
 
@@ -181,7 +185,8 @@ def test_the_prompt_box_is_escaped_and_names_the_data():
     out = info._repr_html_()
     assert "&lt;b&gt;t&lt;/b&gt;" in out and "a &lt; b" in out
     assert "<code>d[&#x27;net&#x27;]</code>" in out
-    assert "bpcore.exercises.check(&#x27;ch9-x&#x27;, your_answer)" in out
+    assert "task = bpcore.exercises.get(&#x27;ch9-x&#x27;)" in out
+    assert "<code>d = task.data()</code>" in out and "<code>task.check(your_answer)</code>" in out
 
 
 def test_no_model_class_writes_html_itself():

@@ -3,12 +3,12 @@
 In a chapter, an exercise is fetched once and used through its object::
 
     from bpcore import exercises
-    ex = exercises.get("ch4-bp1-delta")
-    ex                           # the prompt, what to submit, the data (a box)
-    d = ex.data()                # the exercise's inputs (copies)
-    ex.check(answer)             # ✓ Correct / ✗ Not yet, with a hint
-    ex.solution()                # the worked solution, built from ex.reference()
-    ex.quiz("δ²₁?", index=(0, 0))    # a static quiz with the same numbers and hints
+    task = exercises.get("ch4-bp1-delta")
+    task                         # the prompt, what to submit, the data (a box)
+    d = task.data()              # the exercise's inputs (copies)
+    task.check(answer)           # ✓ Correct / ✗ Not yet, with a hint
+    task.solution()              # the worked solution, built from task.reference()
+    task.quiz("δ²₁?", index=(0, 0))  # a static quiz with the same numbers and hints
 
 API
 ---
@@ -44,14 +44,14 @@ is a new module there; nothing else lists it), with the registrars of
 ``function(...)`` takes ``name``, ``params``, ``cases(rng)``, a bpcore ``oracle`` and the
 ``model`` solution.  ``tests/test_exercises_catalog.py`` then checks the new entry
 automatically: its reference passes, each mistake gets its own hint, junk is refused.  In
-the chapter, the exercise block fetches it with ``exercises.get(id)`` and shows ``ex``:
+the chapter, the exercise block fetches it with ``task = exercises.get(id)`` and shows ``task``:
 the prompt is written once, in the catalog (``tests/test_exercise_chapters.py``).
 
 >>> from bpcore import exercises
->>> ex = exercises.get("ch4-bp1-delta")
->>> print(ex.check(ex.reference()).label)
+>>> task = exercises.get("ch4-bp1-delta")
+>>> print(task.check(task.reference()).label)
 ✓ Correct
->>> fb = ex.check([[0.7152], [-0.2016]])
+>>> fb = task.check([[0.7152], [-0.2016]])
 >>> fb.correct, fb.mistake
 (False, 'missing σ′')
 """

@@ -81,17 +81,23 @@ class ExerciseInfo:
     given: tuple
 
     @property
+    def get_code(self):
+        """The line of code that fetches the exercise, as the chapters do."""
+        return f"task = bpcore.exercises.get({self.id!r})"
+
+    @property
     def data_code(self):
         """The line of code that fetches the exercise's data."""
-        return f"d = bpcore.exercises.data({self.id!r})"
+        return "d = task.data()"
 
     @property
     def check_code(self):
         """The line of code that checks an answer."""
-        return f"bpcore.exercises.check({self.id!r}, your_answer)"
+        return "task.check(your_answer)"
 
     def __str__(self):
-        lines = [f"Exercise {self.id}: {self.title}", "", self.prompt, "", f"Answer: {self.submit}"]
+        lines = [f"Exercise {self.id}: {self.title}", "", self.prompt, "", f"Answer: {self.submit}",
+                 f"In code: {self.get_code}"]
         if self.given:
             lines.append(f"Data: {self.data_code} gives "
                          + ", ".join(f"d[{g!r}]" for g in self.given) + ".")
