@@ -8,9 +8,11 @@ Notation, used verbatim in the code and in the book
 * W^l has shape (n_l, n_{l-1}); w^l_jk is the weight *to* neuron j of layer l *from*
   neuron k of layer l-1 (Nielsen's convention).  b^l has shape (n_l,).
 * z^l = W^l a^{l-1} + b^l is the pre-activation, a^l = f^l(z^l) the activation.
-* delta^l = dC/dz^l, of the shape of z^l.
-* The cost C is the mean over the m samples of a per-sample loss; the quadratic loss
-  carries the 1/2: C = (1/m) sum_x 1/2 ||y - a^L||^2.
+* delta^l_x = dC_x/dz^l is one sample's error, C_x its loss; a batch's delta^l has one
+  column per sample, each the sample's own delta^l_x, so delta^l has the shape of z^l.
+* The cost C is the mean over the m samples of the per-sample loss C_x; the quadratic loss
+  carries the 1/2: C = (1/m) sum_x 1/2 ||y - a^L||^2.  So dC/dz^l_x = delta^l_x / m: the
+  1/m enters in BP3 and BP4, the means over the columns.
 
 In code, ``net.W(l)`` (``net.weights[l-1]``) is W^l, ``net.b(l)`` is b^l, ``fp.z(l)``
 (``fp.zs[l-1]``) is z^l, ``fp.a(l)`` (``fp.activations[l]``) is a^l, ``deltas.at(l)`` is
@@ -20,7 +22,7 @@ the input side.
 
 The four equations
 ------------------
-* BP1  delta^L = dC/da^L (.) f'(z^L)                 :func:`output_delta`
+* BP1  delta^L = dC_x/da^L (.) f'(z^L)               :func:`output_delta`
 * BP2  delta^l = ((W^{l+1})^T delta^{l+1}) (.) f'(z^l) :func:`hidden_deltas`
 * BP3  dC/db^l = delta^l (mean over samples)           :func:`bias_gradients`
 * BP4  dC/dW^l = delta^l (a^{l-1})^T (mean over samples) :func:`weight_gradients`

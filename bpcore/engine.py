@@ -6,7 +6,7 @@ Layer l = 1..L has ``W^l = net.weights[l-1]``, ``b^l = net.biases[l-1]``,
 weight matrices, input side first.
 
     forward:  z^l = W^l a^{l-1} + b^l,   a^l = f^l(z^l)
-    BP1:      delta^L = dC/da^L (.) f'(z^L)
+    BP1:      delta^L = dC_x/da^L (.) f'(z^L)        (per sample: delta^l_x = dC_x/dz^l)
     BP2:      delta^l = ((W^{l+1})^T delta^{l+1}) (.) f'(z^l)
     BP3:      dC/db^l = mean over samples of delta^l
     BP4:      dC/dW^l = (1/m) delta^l (a^{l-1})^T
@@ -211,14 +211,16 @@ def forward(net, x):
 
 
 def output_delta(net, fp, y, loss="mse"):
-    """BP1, the output-layer delta: delta^L = dC/dz^L = dC/da^L (.) f'(z^L), per sample.
+    """BP1, the output-layer delta of each sample: delta^L_x = dC_x/dz^L = dC_x/da^L (.) f'(z^L).
 
     For softmax the Hadamard product becomes the product with the full softmax Jacobian.
     For the matched pairs, softmax with ``cross_entropy`` and sigmoid with
     ``binary_cross_entropy``, the result simplifies exactly to delta^L = a^L - y, which is
     what is computed; it stays finite when the output saturates.
 
-    Returns an array shaped like ``fp.zs[L-1]``: (n_L, m), or (n_L,) for one sample.
+    Returns an array shaped like ``fp.zs[L-1]``: (n_L, m), one column per sample, or (n_L,)
+    for one sample.  Nothing is divided by m: for the mean cost, dC/dz^L_x = delta^L_x / m,
+    and the 1/m enters in BP3 and BP4.
 
     >>> net = Network([np.array([[0.0]])], [np.array([0.0])], "sigmoid")
     >>> fp = forward(net, np.array([1.0]))

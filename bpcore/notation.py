@@ -38,7 +38,7 @@ __all__ = ["SYMBOLS", "fold_bias", "unfold_bias", "append_ones", "to_from_to", "
 SYMBOLS = {
     "book": {"layer input": "a^{l-1}", "pre-activation": "z^l", "activation": "a^l",
              "weight": "w^l_{jk} (to j, from k)", "weight matrix": "W^l, (n_l, n_{l-1})",
-             "bias": "b^l", "error": "\\delta^l = \\partial C/\\partial z^l", "cost": "C",
+             "bias": "b^l", "error": "\\delta^l_x = \\partial C_x/\\partial z^l", "cost": "C",
              "activation function": "\\sigma, f", "batch layout": "columns",
              "layer numbering": "0 (input) to L (output)"},
     "Feng (2020)": {"layer input": "z^{\\ell-1}", "pre-activation": "m^\\ell",
@@ -74,7 +74,7 @@ SYMBOLS = {
     "derivation article": {"layer input": "\\mathbf{a}_k (with a bias input 1 last)",
                            "pre-activation": "\\mathbf{c}_k", "activation": "o^k",
                            "weight": "w^k_{ij} (to i, from j)",
-                           "weight matrix": "\\mathbf{W}_k, (N_k, M_k) = (n_l, n_{l-1} + 1)",
+                           "weight matrix": "\\mathbf{W}_k, (N_k, M_k) = (n_k, n_{k-1} + 1)",
                            "bias": "b^k_i = w^k_{iM_k}", "error": None, "cost": "J",
                            "activation function": "g^k, \\sigma_i",
                            "batch layout": "one sample; J sums over p",

@@ -8,7 +8,7 @@ escape ``&``, ``<`` and ``>``.
 >>> sym("w", 2, 1, 3), key("w", 2, 1, 3)
 ('w^{2}_{13}', 'w^2_13')
 >>> number(0.15), factor(-0.1), signed_sum([1.0, -2.0, 0.5])
-('0.1500', '(-0.1000)', '1.000 - 2.000 + 0.5000')
+('0.1500', '(-0.1000)', '1.0000 - 2.0000 + 0.5000')
 """
 from __future__ import annotations
 
@@ -25,14 +25,15 @@ MINUS = "\u2212"
 
 
 def format_number(value, latex=False):
-    """``value`` with four significant digits, the way every stepper prints numbers.
+    """``value`` the way every stepper and picture prints numbers: four decimal places.
 
-    Trailing zeros are kept (0.1 prints as 0.1000) so that every number shows the same
-    precision; exact zero prints as 0.  Very small or large numbers use powers of ten,
-    ``\\times 10^{k}`` in LaTeX and ``e-6`` style in plain text.
+    Numbers from 0.001 to 1000 in size get exactly four decimals, so that numbers side by
+    side line up (0.0500 beside 0.9900); exact zero prints as 0.  Smaller and larger
+    numbers use four significant digits and a power of ten, ``\\times 10^{k}`` in LaTeX
+    and ``e-06`` style in plain text.
 
-    >>> [format_number(v) for v in (0.15, -0.1, 12.3456, 0.0, 3e-7)]
-    ['0.1500', '-0.1000', '12.35', '0', '3.000e-07']
+    >>> [format_number(v) for v in (0.05, 0.99, -0.1, 12.3456, 0.0, 3e-7)]
+    ['0.0500', '0.9900', '-0.1000', '12.3456', '0', '3.000e-07']
     >>> format_number(2.5e12, latex=True)
     '2.500 \\\\times 10^{12}'
     """
@@ -42,14 +43,12 @@ def format_number(value, latex=False):
     if not math.isfinite(value):
         return {True: r"\infty", False: "inf"}[latex] if value > 0 else \
             {True: r"-\infty", False: "-inf"}[latex]
-    text = f"{value:#.4g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        mantissa = mantissa.rstrip(".")
-        if latex:
-            return rf"{mantissa} \times 10^{{{int(exponent)}}}"
-        return f"{mantissa}e{exponent}"
-    return text.rstrip(".")
+    if 0.001 <= abs(value) < 1000:
+        return f"{value:.4f}"
+    mantissa, exponent = f"{value:.3e}".split("e")
+    if latex:
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return f"{mantissa}e{exponent}"
 
 
 def plain(value):

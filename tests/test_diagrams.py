@@ -8,7 +8,6 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from bpcore import diagrams
-from bpcore.diagrams import format_number
 
 
 def opaque_png(png):
@@ -25,12 +24,6 @@ def test_identical_pictures_are_drawn_once():
     assert a is b
     c = diagrams.network_png((2, 2), nodes={(0, 0): 0.5}, edges={(1, 0, 1): 0.3})
     assert c != a
-
-
-def test_format_number_keeps_four_significant_digits():
-    assert [format_number(v) for v in (0.15, -0.10, 0.37754, 1234.5, 0.0)] == [
-        "0.1500", "-0.1000", "0.3775", "1234", "0"]
-    assert format_number(-2.5e-7, latex=True) == r"-2.500 \times 10^{-7}"
 
 
 def test_network_png_is_a_small_opaque_picture_whose_caption_adds_height():

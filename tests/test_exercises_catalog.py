@@ -257,6 +257,16 @@ def test_symbolic_references_match_numerical_derivatives():
     assert g(0.8, 1.3, -0.4) == pytest.approx((fw(0.8 + 1e-6) - fw(0.8 - 1e-6)) / 2e-6, rel=1e-7)
 
 
+def _assert_same_numbers(got, want):
+    """Equal to 1e-12, entry by entry; lists and tuples of arrays compared position by position."""
+    if isinstance(want, (list, tuple)):
+        assert isinstance(got, (list, tuple)) and len(got) == len(want)
+        for g, w in zip(got, want):
+            _assert_same_numbers(g, w)
+        return
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+
+
 @pytest.mark.parametrize("exercise_id", FUNCTION_IDS)
 def test_model_solutions_agree_with_the_bpcore_oracle(exercise_id):
     ex = exercises.get(exercise_id)
@@ -264,7 +274,7 @@ def test_model_solutions_agree_with_the_bpcore_oracle(exercise_id):
     assert callable(model)
     for case in ex.hidden_cases():
         args = [case[p] for p in ex.params]
-        np.testing.assert_allclose(model(*args), ex.oracle(*args), rtol=1e-12, atol=1e-15)
+        _assert_same_numbers(model(*args), ex.oracle(*args))
 
 
 def test_function_oracles_are_bpcore_and_not_the_model():
@@ -418,11 +428,21 @@ def test_no_wrong_answer_is_a_hard_coded_number():
     found = 0
     folder = pathlib.Path(catalog_package.__file__).parent
     for path in sorted(folder.glob("ch[0-9][0-9].py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        functions = {f.name: f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef)}
+        for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "mistake":
                 wrong = node.args[2] if len(node.args) > 2 else None
                 where = f"{path.name} line {node.lineno}"
-                assert isinstance(wrong, ast.Lambda), f"{where}: wrong must be a lambda"
-                assert not _is_literal(wrong.body), f"{where}: a hard-coded wrong answer"
+                if isinstance(wrong, ast.Name):  # a function of the module computes it
+                    assert wrong.id in functions, f"{where}: {wrong.id} is not defined here"
+                    returns = [r.value for r in ast.walk(functions[wrong.id])
+                               if isinstance(r, ast.Return)]
+                    assert returns and not any(_is_literal(r) for r in returns), \
+                        f"{where}: {wrong.id} returns a hard-coded wrong answer"
+                else:
+                    assert isinstance(wrong, ast.Lambda), \
+                        f"{where}: wrong must be a lambda or a function of the module"
+                    assert not _is_literal(wrong.body), f"{where}: a hard-coded wrong answer"
                 found += 1
     assert found == sum(len(exercises.mistakes(i)) for i in IDS)

@@ -287,3 +287,30 @@ def test_the_exercise_sources_call_no_evaluator():
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
                 assert name not in forbidden, f"{path.name}:{node.lineno} calls {name}"
+
+
+def test_function_exercises_take_and_return_lists_of_arrays():
+    # ch6-my-backprop passes lists of weight matrices and wants [grad_W, grad_b] back
+    from bpcore.exercises.catalog import ch06
+    task = exercises.get("ch6-my-backprop")
+    assert task.check(task.reference()).correct
+    assert isinstance(task.data()["weights"], list)
+
+    def transposed(weights, biases, x, y):
+        grad_W, grad_b = ch06.my_backprop(weights, biases, x, y)
+        return [[g.T for g in grad_W], grad_b]
+
+    fb = task.check(transposed)
+    assert not fb.correct and "result[0][0] has shape (2, 3) but should be (3, 2)" in fb.message
+    assert "weights = a list of 2 arrays of shapes [(3, 2), (2, 3)]" in fb.message
+
+    def only_weights(weights, biases, x, y):
+        return ch06.my_backprop(weights, biases, x, y)[0][:1]
+
+    assert "has 1 entries, but the exercise wants 2" in task.check(only_weights).message
+
+    def in_place(weights, biases, x, y):
+        weights[0] -= 0.1
+        return ch06.my_backprop(weights, biases, x, y)
+
+    assert "changed its argument weights in place" in task.check(in_place).message

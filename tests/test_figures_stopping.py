@@ -68,3 +68,22 @@ def test_plot_draws_the_costs_the_norms_eps_and_the_stop():
 def test_plot_refuses_mismatched_lengths():
     with pytest.raises(ValueError, match="got 2 costs and 3 norms"):
         stopping.plot_gradient_norm([1.0, 0.5], [1.0, 0.5, 0.2], eps=1e-4, stop_epoch=1)
+
+
+def test_norms_at_reads_the_run_at_the_given_epochs():
+    rows = stopping.norms_at(START, X, Y, [5, 2], **OPTIONS)
+    assert [row[0] for row in rows] == [2, 5]
+    for epoch, cost, theta_norm, grad_norm in rows:
+        after = bpcore.train(START, X, Y, epochs=epoch, **OPTIONS).network
+        assert cost == pytest.approx(bpcore.cost(after, X, Y))
+        params = np.concatenate([p.ravel() for p in after.weights + after.biases])
+        assert theta_norm == pytest.approx(np.sqrt(np.sum(params ** 2)))
+        numeric = bpcore.numerical_gradients(after, X, Y)
+        assert grad_norm == pytest.approx(np.linalg.norm(numeric.flat()), rel=1e-6)
+
+
+def test_norms_at_refuses_epochs_it_sets_itself():
+    with pytest.raises(ValueError, match="counted from 1"):
+        stopping.norms_at(START, X, Y, [0, 3], **OPTIONS)
+    with pytest.raises(TypeError, match="sets epochs= and until="):
+        stopping.norms_at(START, X, Y, [3], epochs=3, **OPTIONS)

@@ -18,7 +18,15 @@ def test_marking_math_only_adds_dollars(entry):
 
 @pytest.mark.parametrize("entry, expected", [
     ("w^l_{jk} (to j, from k)", "$w^l_{jk}$ (to $j$, from $k$)"),
-    ("W^l, (n_l, n_{l-1})", "$W^l$, ($n_l$, $n_{l-1}$)"),
+    # a shape is one formula, brackets included
+    ("W^l, (n_l, n_{l-1})", "$W^l$, $(n_l, n_{l-1})$"),
+    ("(N_k, M_k) = (n_k, n_{k-1} + 1)", "$(N_k, M_k) = (n_k, n_{k-1} + 1)$"),
+    # equation numbers stay text, even with a slash or a dash between them
+    ("used as (n_{l-1}, n_l) in (15)/(17), and (27)",
+     "used as $(n_{l-1}, n_l)$ in (15)/(17), and (27)"),
+    ("b^l, only in (33)-(34), not in (3)", "$b^l$, only in (33)-(34), not in (3)"),
+    # a bracket opened by the words stays outside the formula
+    ("(the book's (W^i)^T)", "(the book's $(W^i)^T$)"),
     # neighbouring math tokens make one formula; the word "a" stays a word
     ("\\partial E/\\partial x_j", "$\\partial E/\\partial x_j$"),
     ("a weight from an extra input fixed at 1", "a weight from an extra input fixed at 1"),
@@ -37,6 +45,13 @@ def test_table_has_one_row_per_source_in_order():
     assert [line.split(" | ")[0][2:] for line in lines[2:]] == list(notation.SYMBOLS)
     feng = lines[2 + list(notation.SYMBOLS).index("Feng (2020)")]
     assert feng == "| Feng (2020) | $m^\\ell$ | $z^\\ell$ | $Q$ |"
+
+
+@pytest.mark.parametrize("entry", ENTRIES)
+def test_no_formula_holds_only_equation_numbers(entry):
+    # the slip of issue 11: "(15)/(17)" came out as "($15)/(17$)"
+    for formula in as_markdown(entry).split("$")[1::2]:
+        assert any(c.isalpha() for c in formula), (entry, formula)
 
 
 def test_missing_symbol_is_a_dash():

@@ -71,7 +71,7 @@ def test_rejects_bad_learning_rates():
 
 def test_rate_labels():
     assert checks.check_rates({"slow": 0.1}) == {"\u03b7 = 0.1000 (slow)": 0.1}
-    assert checks.check_rates([2]) == {"\u03b7 = 2.000": 2.0}
+    assert checks.check_rates([2]) == {"\u03b7 = 2.0000": 2.0}
 
 
 def test_weights_are_read_in_the_books_numbering():

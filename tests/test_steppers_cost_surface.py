@@ -70,13 +70,13 @@ def test_network_surface_uses_backprop_gradients():
         g = bpcore.backprop(net_at(p), EX.x, EX.y)
         return np.array([g.weights[1][0, 0], g.weights[0][1, 0]])
 
-    path = s.paths["\u03b7 = 5.000"]
+    path = s.paths["\u03b7 = 5.0000"]
     np.testing.assert_allclose(path, gd_loop(grad, (0.40, 0.25), 5.0, 4), **TOL)
     # and the gradient itself agrees with central differences of the cost
     cost_at = lambda p: bpcore.cost(net_at(p), EX.x, EX.y)
     np.testing.assert_allclose(grad(path[2]), numeric_cost_gradient(cost_at, path[2]),
                                rtol=1e-6)
-    np.testing.assert_allclose(s.costs["\u03b7 = 5.000"], [cost_at(p) for p in path], **TOL)
+    np.testing.assert_allclose(s.costs["\u03b7 = 5.0000"], [cost_at(p) for p in path], **TOL)
 
 
 def test_callable_surface_and_its_widget():

@@ -38,7 +38,7 @@ def test_forward_running_example_matches_hand_worked_numbers():
     np.testing.assert_allclose(shown["a^1_1"], 1 / (1 + np.exp(-0.3775)), rtol=1e-12)
     # the z step prints the sum of products and the result with four significant digits
     z11 = next(st for st in s.steps if st.title == "Layer 1, neuron 1: z")
-    assert "0.007500 + 0.02000 + 0.3500 = 0.3775" in z11.latex
+    assert "0.0075 + 0.0200 + 0.3500 = 0.3775" in z11.latex
     # the a step writes the sigmoid out with the numbers
     a11 = next(st for st in s.steps if st.title == "Layer 1, neuron 1: a")
     assert r"\frac{1}{1 + e^{-0.3775}} = 0.5933" in a11.latex

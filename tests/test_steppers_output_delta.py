@@ -78,7 +78,8 @@ def test_output_delta_running_example_steps():
 def test_softmax_shortcut_explains_the_cancellation():
     s = steppers.output_delta_stepper(softmax_net(), [0.5, -1.0], [0, 1, 0], "cross_entropy")
     text = s.steps[-1].latex
-    assert r"\sum_i y_i = 1" in text and r"a^{L}_i (\delta_{ij} - a^{L}_j)" in text
+    assert r"\sum_i y_i = 1" in text and r"a^{L}_i (\mathbb{1}[i = j] - a^{L}_j)" in text
+    assert r"\delta_{ij}" not in text  # the error is the only delta
     assert "Jacobian" in s.steps[2].title
     assert s.title == "BP1 for softmax with the cross_entropy cost"
 

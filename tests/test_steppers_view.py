@@ -132,8 +132,8 @@ def test_nudge_explorer_widget_links_two_controls_to_one_view():
     slider = one(root, "bp-step-slider")
     assert isinstance(dropdown, widgets.Dropdown) and list(dropdown.options) == list(e.weight_names)
     assert isinstance(slider, widgets.SelectionSlider)
-    assert list(slider.options) == ["\u2212" + "0.5000", "\u2212" + "0.1000", "\u2212" + "0.01000",
-                                    "+0.01000", "+0.1000", "+0.5000"]
+    assert list(slider.options) == ["\u2212" + "0.5000", "\u2212" + "0.1000", "\u2212" + "0.0100",
+                                    "+0.0100", "+0.1000", "+0.5000"]
     inner, [outer] = inner_and_outer_stacks(root)
     assert len(outer.children) == 3 and len(inner) == 3
     assert linked(dropdown, "index", outer, "selected_index")

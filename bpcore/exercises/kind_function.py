@@ -20,9 +20,11 @@ class FunctionExercise(Exercise):
     """A function the learner writes, run on hidden random cases against bpcore.
 
     ``params`` are its parameter names, in the order the checker passes them; ``cases(rng)``
-    returns a list of dicts, name -> array; ``oracle(*args)`` computes the expected result
-    with bpcore; ``model`` is the model solution shown in the book (tests check it against
-    the oracle).  Each mistake's ``wrong(*args)`` is a wrong implementation.
+    returns a list of dicts, name -> array, or name -> list of arrays (one per layer, say);
+    ``oracle(*args)`` computes the expected result with bpcore: an array, or a list or tuple
+    of them (nested), which the learner's result must match entry by entry; ``model`` is
+    the model solution shown in the book (tests check it against the oracle).  Each
+    mistake's ``wrong(*args)`` is a wrong implementation.
     """
     name: str
     params: tuple
@@ -40,7 +42,7 @@ class FunctionExercise(Exercise):
         return self.cases(np.random.default_rng(seed_of(self.id)))
 
     def data(self):
-        return {p: np.array(v, copy=True) for p, v in self.hidden_cases()[0].items()}
+        return {p: _copy(v) for p, v in self.hidden_cases()[0].items()}
 
     def submit(self):
         return f"a function def {self.name}({', '.join(self.params)}) returning {self.returns}"
@@ -66,8 +68,7 @@ class FunctionExercise(Exercise):
         return None
 
     def _describe_case(self, index, n, args, printed=""):
-        parts = [f"{p} = {fmt(a, oneline=True)}  (shape {a.shape})"
-                 for p, a in zip(self.params, args)]
+        parts = [f"{p} = {_shown(a)}" for p, a in zip(self.params, args)]
         text = f"Hidden case {index + 1} of {n}, with inputs:\n  " + "\n  ".join(parts)
         if printed.strip():
             text += f"\nYour function printed:\n{printed[:500]}"
@@ -81,11 +82,14 @@ class FunctionExercise(Exercise):
                 continue
             if mk.wrong is None:
                 continue
-            wrong, exc, _ = call_safely(mk.wrong, [np.array(a, copy=True) for a in args])
+            wrong, exc, _ = call_safely(mk.wrong, [_copy(a) for a in args])
             if exc is not None or wrong is None:
                 continue
-            wrong = np.asarray(wrong, dtype=float)
-            if close(got, wrong, self.rtol) and not close(want, wrong, self.rtol):
+            try:
+                wrong = _shaped_like(wrong, want, "a mistake")
+            except Refusal:
+                continue
+            if _agree(got, wrong, self.rtol) and not _agree(want, wrong, self.rtol):
                 return mk
         return None
 
@@ -107,9 +111,9 @@ class FunctionExercise(Exercise):
         cases = self.hidden_cases()
         n = len(cases)
         for i, case in enumerate(cases):
-            args = [np.array(case[p], dtype=float, copy=True) for p in self.params]
-            originals = [a.copy() for a in args]
-            want = np.asarray(self.oracle(*[a.copy() for a in originals]), dtype=float)
+            args = [_copy(case[p]) for p in self.params]
+            originals = [_copy(a) for a in args]
+            want = _oracle_result(self.oracle(*[_copy(a) for a in originals]))
             result, error, printed = call_safely(answer, args)
             where = self._describe_case(i, n, originals, printed)
             if error is not None:
@@ -119,8 +123,7 @@ class FunctionExercise(Exercise):
                     return self._fail(f"{mk.hint}\n(Your function raised {text})\n{where}", mk.name)
                 return self._unrecognised(
                     f"Your function raised {text}\n{where}\n{_error_hint(text)}")
-            changed = [p for p, a, o in zip(self.params, args, originals)
-                       if a.shape != o.shape or not np.array_equal(a, o)]
+            changed = [p for p, a, o in zip(self.params, args, originals) if not _same(a, o)]
             if changed:
                 return self._fail(f"Your function changed its argument {changed[0]} in place "
                                   f"(e.g. with {changed[0]} -= ... or {changed[0]}[...] = ...). "
@@ -129,26 +132,28 @@ class FunctionExercise(Exercise):
             if result is None:
                 return self._fail(f"Your function returned None: did you forget `return`?\n{where}")
             try:
-                got = as_numbers(result, "What your function returned")
+                got = _shaped_like(result, want, "What your function returned")
             except Refusal as refusal:
                 return self._fail(f"{refusal}\n{where}")
-            if close(got, want, self.rtol) and got.shape == want.shape:
+            if _agree(got, want, self.rtol):
                 continue
             mk = self._match_mistake(got, originals, want)
             if mk is not None:
                 return self._fail(f"{mk.hint}\n{where}", mk.name)
-            shown = (f"\nYou returned       {fmt(got, oneline=True)}\n"
-                     f"but it should be   {fmt(want, oneline=True)}"
-                     if got.size <= 48 else "")
-            if got.shape != want.shape:
-                diagnosis = diagnose_array(got, want, "result", self.rtol)
+            entry, got_leaf, want_leaf = _first_disagreement(got, want, self.rtol)
+            name = "result" + entry
+            shown = (f"\nYou returned       {fmt(got_leaf, oneline=True)}\n"
+                     f"but it should be   {fmt(want_leaf, oneline=True)}"
+                     if got_leaf.size <= 48 else "")
+            if got_leaf.shape != want_leaf.shape:
+                diagnosis = diagnose_array(got_leaf, want_leaf, name, self.rtol)
                 if "did you transpose" not in diagnosis:
-                    diagnosis = (f"Your result has shape {got.shape} but should be "
-                                 f"{want.shape}.")
+                    diagnosis = (f"Your {name} has shape {got_leaf.shape} but should be "
+                                 f"{want_leaf.shape}.")
                 return self._unrecognised(f"{diagnosis}\n{where}{shown}")
             return self._unrecognised(
-                f"{diagnose_array(got, want, 'result', self.rtol)}\n{where}{shown}")
-        sizes = sorted({c[self.params[-1]].shape for c in cases})
+                f"{diagnose_array(got_leaf, want_leaf, name, self.rtol)}\n{where}{shown}")
+        sizes = sorted({_shape_text(c[self.params[-1]]) for c in cases})
         return Feedback(True, f"{self.name} agrees with bpcore on all {n} hidden cases "
                         f"(shapes of {self.params[-1]}: {', '.join(map(str, sizes))}).", self.id)
 
@@ -158,6 +163,81 @@ class FunctionExercise(Exercise):
         except (OSError, TypeError):
             source = repr(self.model)
         return Solution(self.id, self.title, self.explanation, source.rstrip())
+
+
+# --------------------------------------------------------------------------------------
+# Arguments and results that are arrays, or (nested) lists and tuples of arrays.
+
+def _is_tree(value):
+    return isinstance(value, (list, tuple))
+
+
+def _copy(value):
+    """A float copy: an array, or a list/tuple of copies (so nothing the learner gets is
+    shared with the checker)."""
+    if _is_tree(value):
+        return type(value)(_copy(v) for v in value)
+    return np.array(value, dtype=float, copy=True)
+
+
+def _same(a, b):
+    """Same structure, shapes and values (used to catch in-place changes)."""
+    if _is_tree(a) or _is_tree(b):
+        return _is_tree(a) and _is_tree(b) and len(a) == len(b) and all(
+            _same(x, y) for x, y in zip(a, b))
+    return a.shape == b.shape and np.array_equal(a, b)
+
+
+def _oracle_result(value):
+    if _is_tree(value):
+        return type(value)(_oracle_result(v) for v in value)
+    return np.asarray(value, dtype=float)
+
+
+def _shaped_like(value, want, what):
+    """``value`` as arrays laid out like ``want`` (one array, or a list/tuple of them);
+    :class:`Refusal` saying what differs otherwise."""
+    if not _is_tree(want):
+        return as_numbers(value, what)
+    if not _is_tree(value):
+        raise Refusal(f"{what} is {_kind(value)}, but the exercise wants a "
+                      f"{type(want).__name__} of {len(want)} entries")
+    if len(value) != len(want):
+        raise Refusal(f"{what} has {len(value)} entries, but the exercise wants "
+                      f"{len(want)} (one per {'layer' if len(want) > 2 else 'part'})")
+    return [_shaped_like(v, w, f"{what}, entry {i}") for i, (v, w) in enumerate(zip(value,
+                                                                                  want))]
+
+
+def _leaves(tree, path=""):
+    if _is_tree(tree):
+        return [leaf for i, t in enumerate(tree) for leaf in _leaves(t, f"{path}[{i}]")]
+    return [(path, tree)]
+
+
+def _agree(got, want, rtol):
+    return all(g.shape == w.shape and close(g, w, rtol)
+               for (_, g), (_, w) in zip(_leaves(got), _leaves(want)))
+
+
+def _first_disagreement(got, want, rtol):
+    """(entry path such as '[0][1]', got's array there, want's array there)."""
+    for (path, g), (_, w) in zip(_leaves(got), _leaves(want)):
+        if g.shape != w.shape or not close(g, w, rtol):
+            return path, g, w
+    raise AssertionError("called only when the results disagree")  # internal invariant
+
+
+def _shape_text(value):
+    if _is_tree(value):
+        return "[" + ", ".join(_shape_text(v) for v in value) + "]"
+    return str(np.shape(value))
+
+
+def _shown(value):
+    if _is_tree(value):
+        return f"a list of {len(value)} arrays of shapes {_shape_text(value)}"
+    return f"{fmt(value, oneline=True)}  (shape {value.shape})"
 
 
 def _error_hint(text):

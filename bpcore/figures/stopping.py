@@ -4,6 +4,9 @@ Feng's stopping rule, repeat until ||grad C|| <= epsilon, is a two-line ``until=
 that the chapter writes out.  To show why it can stop too early, the chapter also needs the
 norm after *every* epoch of a run that does not stop; :func:`gradient_norms` records it,
 and :func:`plot_gradient_norm` draws the cost and the norm one above the other.
+:func:`norms_at` reads a long run at a few epochs: the cost, the size ||theta|| of all the
+weights and biases, and ||grad C||, to tell a minimum (finite weights) from a minimum at
+infinity (weights that keep growing while the gradient vanishes).
 
 >>> import bpcore
 >>> x, y = bpcore.datasets.xor()
@@ -17,10 +20,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..engine import backprop
+from ..engine import backprop, cost
 from ..training import train
 
-__all__ = ["gradient_norms", "plot_gradient_norm"]
+__all__ = ["gradient_norms", "norms_at", "plot_gradient_norm"]
 
 
 def gradient_norms(net, x, y, *, loss="mse", **train_options):
@@ -46,6 +49,41 @@ def gradient_norms(net, x, y, *, loss="mse", **train_options):
 
     result = train(net, x, y, loss=loss, until=record, **train_options)
     return result, norms
+
+
+def norms_at(net, x, y, at, *, loss="mse", **train_options):
+    """Train ``net`` for ``max(at)`` epochs and read it after each epoch listed in ``at``.
+
+    Returns one row ``(epoch, cost, theta_norm, grad_norm)`` per entry of ``at`` (sorted):
+    the cost C on (x, y), the Euclidean norm of every weight and bias together, and ||grad C||
+    as in :func:`gradient_norms`.  ``train_options`` go to :func:`bpcore.train` (``epochs``
+    and ``until`` are set here).
+
+    >>> import bpcore
+    >>> x, y = bpcore.datasets.xor()
+    >>> start = bpcore.Network.random([2, 2, 1], "sigmoid", seed=1)
+    >>> rows = norms_at(start, x, y, [1, 3], learning_rate=0.5, progress=False)
+    >>> [row[0] for row in rows]
+    [1, 3]
+    """
+    epochs = sorted({int(e) for e in at})
+    if not epochs or epochs[0] < 1:
+        raise ValueError(f"expected epochs counted from 1 such as [100, 1000], got {at!r}")
+    if "until" in train_options or "epochs" in train_options:
+        raise TypeError("norms_at sets epochs= and until= itself; pass the epochs to read in at")
+    rows, seen = [], []
+
+    def record(current):
+        seen.append(None)
+        if len(seen) in epochs:
+            theta = np.concatenate([p.ravel() for p in current.weights + current.biases])
+            grad = backprop(current, x, y, loss).flat()
+            rows.append((len(seen), float(cost(current, x, y, loss)),
+                         float(np.linalg.norm(theta)), float(np.linalg.norm(grad))))
+        return False
+
+    train(net, x, y, loss=loss, epochs=epochs[-1], until=record, **train_options)
+    return rows
 
 
 def plot_gradient_norm(loss, norms, *, eps, stop_epoch):

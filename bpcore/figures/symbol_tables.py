@@ -23,6 +23,12 @@ MISSING = "—"   # the cell of a source that has no symbol for the quantity
 _TOKEN = re.compile(r"(\(*)(.*?)([),;.]*)")
 # A core with one of these characters is math.
 _MATH = re.compile(r"[\\^_{}=/+]")
+# An equation number or a range of them, "(3)", "(15)/(17)," or "(33)-(34)": text.
+_EQUATION_NUMBERS = re.compile(r"\(\d+\)(?:[-/]\(\d+\))*[,;.]?")
+
+
+def _core(token):
+    return _TOKEN.fullmatch(token).group(2)
 
 
 def _is_math(core):
@@ -30,28 +36,64 @@ def _is_math(core):
     return bool(_MATH.search(core)) or (len(core) == 1 and core.isalpha() and core != "a")
 
 
-def as_markdown(entry):
-    """One SYMBOLS entry (a string, or None) as Markdown: math tokens in ``$...$``, words as
-    text, neighbouring math tokens joined into one ``$...$``; None becomes an em dash.
+def _starts_formula(token):
+    return not _EQUATION_NUMBERS.fullmatch(token) and _is_math(_core(token))
 
+
+def _continues_formula(token, previous):
+    """A math token or a number right after a formula token that ends without , ; ."""
+    core = _core(token)
+    return (not previous.endswith((",", ";", ".")) and not token.startswith("(")
+            and not _EQUATION_NUMBERS.fullmatch(token) and (_is_math(core) or core.isdigit())
+            ) or (_starts_formula(token) and previous == "=")
+
+
+def _dollars(formula):
+    """``$formula$``, with unmatched outer brackets and closing punctuation left outside."""
+    head = tail = ""
+    while formula.endswith((",", ";", ".")) or formula.count(")") > formula.count("("):
+        formula, tail = formula[:-1], formula[-1] + tail
+    while formula.startswith("(") and formula.count("(") > formula.count(")"):
+        formula, head = formula[1:], head + "("
+    return f"{head}${formula}${tail}"
+
+
+def as_markdown(entry):
+    """One SYMBOLS entry (a string, or None) as Markdown: math in ``$...$``, words as text;
+    None becomes an em dash.
+
+    A formula starts at a token with TeX characters (or a single letter other than the word
+    "a") and takes in the math tokens and numbers that follow it, and everything up to the
+    bracket it opens is closed, so a shape reads ``$(n_l, n_{l-1})$``.  Equation numbers
+    such as ``(15)/(17)`` stay text.
+
+    >>> as_markdown("w^l_{jk} (to j, from k)")
+    '$w^l_{jk}$ (to $j$, from $k$)'
     >>> as_markdown("W^l, (n_l, n_{l-1})")
-    '$W^l$, ($n_l$, $n_{l-1}$)'
-    >>> as_markdown("b^\\\\ell, only in (33)-(34), not in (3)")
-    '$b^\\\\ell$, only in (33)-(34), not in (3)'
+    '$W^l$, $(n_l, n_{l-1})$'
+    >>> as_markdown("(N_k, M_k) = (n_k, n_{k-1} + 1)")
+    '$(N_k, M_k) = (n_k, n_{k-1} + 1)$'
+    >>> as_markdown("b, used as in (15)/(17), not in (3)")
+    '$b$, used as in (15)/(17), not in (3)'
     >>> as_markdown(None)
     '—'
     """
     if entry is None:
         return MISSING
-    out, open_math = [], False   # open_math: out[-1] is math to extend
-    for token in entry.split(" "):
-        lead, core, trail = _TOKEN.fullmatch(token).groups()
-        is_math = _is_math(core)
-        if is_math and open_math and not lead:
-            out[-1] = f"{out[-1][:-1]} {core}${trail}"   # extend it
-        else:
-            out.append(f"{lead}${core}${trail}" if is_math else token)
-        open_math = is_math and not trail
+    tokens, out, i = entry.split(" "), [], 0
+    while i < len(tokens):
+        if not _starts_formula(tokens[i]):
+            out.append(tokens[i])
+            i += 1
+            continue
+        formula, depth = [tokens[i]], tokens[i].count("(") - tokens[i].count(")")
+        i += 1
+        while i < len(tokens) and depth >= 0 and (
+                depth > 0 or _continues_formula(tokens[i], formula[-1])):
+            formula.append(tokens[i])
+            depth += tokens[i].count("(") - tokens[i].count(")")
+            i += 1
+        out.append(_dollars(" ".join(formula)))
     return " ".join(out)
 
 

@@ -3,7 +3,7 @@ contour plot, for a few learning rates side by side.
 
 >>> s = cost_surface_stepper(steps=5)
 >>> list(s.learning_rates)
-['η = 0.03000 (too small)', 'η = 0.3000 (good)', 'η = 0.4500 (too large)']
+['η = 0.0300 (too small)', 'η = 0.3000 (good)', 'η = 0.4500 (too large)']
 >>> s.paths['η = 0.3000 (good)'][1]     # (-2.5, 1) - 0.3 * (-2.5, 5 * 1)
 array([-1.75, -0.5 ])
 """

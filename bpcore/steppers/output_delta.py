@@ -25,8 +25,7 @@ from .pictures import picture, vmax
 
 __all__ = ["output_delta_stepper"]
 
-KRONECKER = inline(r"\delta_{ij}")
-DELTA_L = inline(r"\delta^{L}")
+KRONECKER = inline(r"\mathbb{1}[i = j]")
 CE_GRAD = inline(r"\partial C / \partial a^{L}_i = -y_i / a^{L}_i")
 SUM_Y = inline(r"\sum_i y_i = 1")
 SIGMOID_CE = inline(r"-\frac{y_j}{a_j} \cdot a_j (1 - a_j) = -y_j (1 - a_j)")
@@ -44,10 +43,10 @@ def _softmax_steps(z, a, dCda, delta, draw, L):
     return [
         Step("Second factor: the softmax Jacobian", paragraph(
             "Softmax is not element-wise: every output depends on every z, so the second "
-            "factor is the full Jacobian matrix. With the Kronecker delta "
-            f"{KRONECKER} (1 when i = j, else 0; not the error {DELTA_L}):")
+            f"factor is the full Jacobian matrix. With {KRONECKER}, which is 1 when i = j and "
+            "0 otherwise:")
             + display(r"J_{ij} = \frac{\partial a^{L}_i}{\partial z^{L}_j} = "
-                      rf"a^{{L}}_i (\delta_{{ij}} - a^{{L}}_j), \qquad J = {matrix(J)}"),
+                      rf"a^{{L}}_i (\mathbb{{1}}[i = j] - a^{{L}}_j), \qquad J = {matrix(J)}"),
             {"J": J}, **draw(a, "activation", f"fill: output {sup('a', L)}, from which J is built")),
         Step("BP1: the Jacobian product", paragraph(
             "The chain rule sums over every output the cost reaches through:")
@@ -92,7 +91,7 @@ def _shortcut_step(name, a, y, delta, draw, L):
             f"Put {CE_GRAD} into the sum: the {inline('a^{L}_i')} cancels and, because the "
             f"targets add up to 1, {SUM_Y}, what is left is {inline(r'a^{L}_j - y_j')}:") \
             + display(r"\delta^{L}_j = \sum_i \left(-\frac{y_i}{a^{L}_i}\right) a^{L}_i "
-                      r"(\delta_{ij} - a^{L}_j) = -y_j + a^{L}_j \sum_i y_i = a^{L}_j - y_j")
+                      r"(\mathbb{1}[i = j] - a^{L}_j) = -y_j + a^{L}_j \sum_i y_i = a^{L}_j - y_j")
         after = paragraph("The same numbers as the full product, with no Jacobian and no "
                           "division by a small a. This is why softmax and cross-entropy come "
                           "as a pair.")

@@ -11,7 +11,7 @@ its steps fixes them with ``functools.partial(picture, net, edges=..., caption=.
 >>> net = bpcore.examples.running_example().net
 >>> p = picture(net, nodes={(0, 0): 0.05}, highlight_nodes=[(0, 0)], caption="fill: a")
 >>> p["alt"]
-'Diagram of a 2-3-2 network. Highlighted: neuron 1 of layer 0 (value = 0.05000). Neuron values: layer 0: 0.05000, blank; layer 2: blank, blank. fill: a'
+'Diagram of a 2-3-2 network. Highlighted: neuron 1 of layer 0 (value = 0.0500). Neuron values: layer 0: 0.0500, blank; layer 2: blank, blank. fill: a'
 >>> p["png"].draw()[:4]
 b'\\x89PNG'
 """

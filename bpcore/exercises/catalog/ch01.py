@@ -1,12 +1,15 @@
 """The auto-checked exercises of chapter 1: neurons, layers and the forward pass."""
 from __future__ import annotations
 
+import numpy as np
+import sympy
+
 import bpcore
 from bpcore.activations import sigmoid, tanh
-from bpcore.examples import running
+from bpcore.examples import network_state, running
 
-from ..core import function, mistake, numeric
-from ._shared import mnist_state
+from ..core import function, mistake, numeric, symbolic
+from ._shared import mnist_state, sigma_of
 
 
 numeric(
@@ -144,3 +147,68 @@ function(
     ],
     explanation="W @ a is the matrix product, b[:, None] turns b into a column so it is "
                 "added to every sample, and σ acts entry by entry.")
+
+
+def _relu_net():
+    """A 1-2-1 network (ReLU hidden layer, identity output) on a batch of three inputs."""
+    net = bpcore.Network([np.array([[1.5], [-2.0]]), np.array([[1.0, -0.5]])],
+                         [np.array([0.5, 1.0]), np.array([0.25])], ["relu", "identity"])
+    x = np.array([[-1.0, 0.5, 2.0]])
+    return network_state(net, x, np.zeros((1, 3)))
+
+
+def _output_with(d, hidden, output):
+    """The output of d.net's weights with other activations (a catalogued mistake)."""
+    net = bpcore.Network(d.net.weights, d.net.biases, [hidden, output])
+    return bpcore.forward(net, d.x).output
+
+
+numeric(
+    id="ch1-relu-net-output", chapter=1, title="A 1-2-1 ReLU network by hand",
+    prompt="d['net'] is a 1-2-1 network: one input, two hidden neurons with the ReLU "
+           "activation, and one output neuron with the identity activation. d['x'] is a "
+           "batch of three inputs, one column each, shape (1, 3). Compute the network's "
+           "output for the batch by hand (W¹ = d['net'].W(1), ...; no bpcore.forward) and "
+           "give it as a (1, 3) array.",
+    setup=_relu_net, answer=lambda d: d.a[2], given_names=("net", "x"), quantity="a²",
+    mistakes=[
+        mistake("ReLU not applied",
+                "You passed z¹ straight on to layer 2. The hidden neurons apply ReLU: a "
+                "negative weighted input becomes 0 before W² sees it.",
+                lambda d: _output_with(d, "identity", "identity")),
+        mistake("ReLU on the output",
+                "The output neuron's activation is the identity, so a² = z² may be "
+                "negative; only the hidden layer uses ReLU.",
+                lambda d: _output_with(d, "relu", "relu")),
+        mistake("sigmoid on the output",
+                "You applied σ to the output. This network's output activation is the "
+                "identity: a² = z².",
+                lambda d: _output_with(d, "relu", "sigmoid")),
+    ],
+    hint="Take one column at a time: z¹ = W¹x + b¹ is a pair of numbers; clip the negative "
+         "one to 0.",
+    explanation="a¹ = relu(W¹x + b¹) keeps the positive weighted inputs and sets the others to "
+                "0; then a² = W²a¹ + b², with no activation on the output.")
+
+
+symbolic(
+    id="ch1-softplus-prime", chapter=1, title="The derivative of the softplus",
+    prompt="The softplus activation f(z) = ln(1 + e^z) is a smooth ReLU: close to 0 for "
+           "negative z, close to z for positive z. Derive f′(z) with the chain rule and give "
+           "it as a sympy expression in z (d['z'] is the symbol). Which function from the "
+           "chapter's table is it?",
+    variables=("z",), answer=lambda s: sympy.diff(sympy.log(1 + sympy.exp(s.z)), s.z),
+    quantity="f′(z)", domain=(-3.0, 3.0),
+    mistakes=[
+        mistake("inner derivative left out",
+                "You differentiated ln(u) to 1/u but stopped there: the chain rule also "
+                "multiplies by du/dz, the derivative of u = 1 + e^z.",
+                lambda s: 1 / (1 + sympy.exp(s.z))),
+        mistake("derivative of the sigmoid",
+                "That is σ′(z), the derivative of the sigmoid: one derivative too many. "
+                "Differentiate ln(1 + e^z) once.",
+                lambda s: sympy.diff(sigma_of(s.z), s.z)),
+    ],
+    hint="The derivative of ln u is 1/u; the chain rule then multiplies by du/dz.",
+    explanation="f′(z) = e^z / (1 + e^z) = 1 / (1 + e^(−z)) = σ(z): the softplus is an "
+                "antiderivative of the sigmoid, and its slope runs from 0 to 1 like ReLU's.")

@@ -106,3 +106,97 @@ symbolic(
                 lambda s: 2 * (s.a - s.y)),
     ],
     explanation="∂C/∂a = ½ · 2(y − a) · (−1) = a − y: the ½ is there to cancel the 2.")
+
+
+def _batch_output_gradient(d):
+    """∂C/∂a for every output j of every sample x: the per-sample a − y, over m."""
+    return (d.a - d.y) / d.m
+
+
+numeric(
+    id="ch2-batch-output-gradient", chapter=2, title="The gradient of the batch cost with "
+                                                     "respect to the outputs",
+    prompt="d['a'] holds a network's outputs for a batch of m = 4 samples (one column each, "
+           "3 outputs) and d['y'] the targets; the cost C is the book's mean quadratic cost "
+           "of the batch. Derive the partial derivative of C with respect to each output "
+           "a_jx (output j of sample x) and give all of them as a (3, 4) array.",
+    setup=_cost_batch, answer=_batch_output_gradient, given_names=("a", "y"),
+    quantity="∂C/∂a",
+    mistakes=[
+        mistake("1/m left out",
+                "That is each sample's own ∂C_x/∂a, the gradient of its loss. The batch cost "
+                "is the mean of the m losses, and a_jx appears in only one of them.",
+                lambda d: d.a - d.y),
+        mistake("sign flipped",
+                "The sign is flipped: raising an output above its target raises the cost, "
+                "so the derivative is positive there.",
+                lambda d: (d.y - d.a) / d.m),
+        mistake("mean over every entry",
+                "You divided by the number of outputs too. C sums over the outputs of a "
+                "sample and averages over the samples only.",
+                lambda d: (d.a - d.y) / d.a.size),
+    ],
+    hint="Write C = (1/m) Σ_x C_x and ask in which of the m terms a_jx appears.",
+    explanation="a_jx appears only in the loss of sample x, whose derivative is a_jx − y_jx; "
+                "the mean multiplies it by 1/m. This 1/m is the one that backpropagation "
+                "applies at the end, when it averages over the columns.")
+
+
+def _valley(kappa=9.0):
+    """The valley C(p) = ½(p₁² + κ p₂²), whose two step factors are 1 − η and 1 − κη."""
+    # curvatures 1 and kappa; the rate 1/curvature zeroes that coordinate in one step
+    return SimpleNamespace(kappa=kappa, curvatures=(1.0, kappa), best=2 / (1 + kappa),
+                           limit=2 / kappa)
+
+
+numeric(
+    id="ch2-best-rate", chapter=2, title="The fastest learning rate on a valley",
+    prompt="Gradient descent runs on the valley C(p) = ½(p₁² + κ p₂²) with κ = d['kappa'] = 9. "
+           "Which learning rate η makes the cost fall fastest in the long run, from a "
+           "generic start point? Give η as a number.",
+    setup=_valley, answer=lambda d: d.best, given_names=("kappa",), quantity="η",
+    mistakes=[
+        mistake("divergence limit",
+                "That is the largest rate that still converges: there the steep coordinate "
+                "p₂ flips sign with almost no shrinking. Faster means the slower of the two "
+                "coordinates shrinks as fast as possible.",
+                lambda d: d.limit),
+        mistake("steep coordinate only",
+                "At that rate p₂ reaches 0 in one step, but p₁ only shrinks by 1 − η per step, "
+                "and a larger η would shrink it faster.",
+                lambda d: 1 / d.curvatures[1]),
+        mistake("shallow coordinate only",
+                "At η = 1, p₁ reaches 0 in one step, but p₂ is multiplied by 1 − κ, and "
+                "diverges.",
+                lambda d: 1 / d.curvatures[0]),
+    ],
+    hint="One step multiplies each coordinate by its own factor; the slower one, the larger "
+         "in absolute value, sets the pace. Make that one as small as you can.",
+    explanation="A step multiplies p₁ by 1 − η and p₂ by 1 − κη. The larger of |1 − η| and "
+                "|1 − κη| is smallest where they are equal with opposite signs, "
+                "1 − η = κη − 1, so η = 2/(1 + κ) = 0.2 and both shrink by (κ − 1)/(κ + 1) = "
+                "0.8 per step.")
+
+
+symbolic(
+    id="ch2-bce-derivative", chapter=2, title="The derivative of the binary cross-entropy",
+    prompt="For one sigmoid output a with target y, the binary cross-entropy loss is "
+           "C = −[y ln a + (1 − y) ln(1 − a)]. Derive ∂C/∂a and give it as a sympy expression "
+           "in a and y (d['a'], d['y'] are the symbols).",
+    variables=("a", "y"), domain=(0.05, 0.95), quantity="∂C/∂a",
+    answer=lambda s: sympy.diff(-(s.y * sympy.log(s.a) + (1 - s.y) * sympy.log(1 - s.a)), s.a),
+    mistakes=[
+        mistake("second term's inner sign",
+                "The second term differentiates ln(1 − a), whose inner derivative is −1: "
+                "you lost that sign.",
+                lambda s: -(s.y / s.a + (1 - s.y) / (1 - s.a))),
+        mistake("second term dropped",
+                "You differentiated only y ln a. The (1 − y) ln(1 − a) term depends on a too.",
+                lambda s: -s.y / s.a),
+        mistake("sign flipped",
+                "The sign is flipped: the loss has a minus sign in front of the bracket.",
+                lambda s: s.y / s.a - (1 - s.y) / (1 - s.a)),
+    ],
+    hint="d/da ln a = 1/a and d/da ln(1 − a) = −1/(1 − a); keep the minus sign in front.",
+    explanation="∂C/∂a = −y/a + (1 − y)/(1 − a) = (a − y) / (a(1 − a)). The denominator "
+                "a(1 − a) is σ′(z) written with a, which chapter 4 puts to use.")

@@ -5,8 +5,8 @@ import numpy as np
 import sympy
 
 import bpcore
-from bpcore.activations import sigmoid_prime
-from bpcore.examples import network_state
+from bpcore.activations import sigmoid_prime, tanh_prime
+from bpcore.examples import network_state, running
 
 from ..core import mistake, numeric, symbolic
 from ._shared import sigma_of, sigma_prime_of, with_fields
@@ -119,3 +119,74 @@ symbolic(
     ],
     explanation="∂C/∂z = (σ(z) − y) σ′(z): this is δ for a one-neuron network, BP1 in "
                 "miniature.")
+
+
+def _input_paths(d, hidden=slice(None), outputs=slice(None), slope=True):
+    """∂C/∂x₁ summed over the chosen hidden neurons and output neurons (every path
+    x₁ → z¹_k → a¹_k → z²_j → a²_j → C), with or without the hidden σ′(z¹_k)."""
+    hidden_slope = sigmoid_prime(d.z[1]) if slope else np.ones_like(d.z[1])
+    into_hidden = (d.W[2][outputs].T @ d.delta[2][outputs]) * hidden_slope
+    return float((d.W[1][hidden, 0] @ into_hidden[hidden]).sum())
+
+
+numeric(
+    id="ch3-input-gradient", chapter=3, title="∂C/∂x₁: every path from an input",
+    prompt="In the running example the input x₁ is not a weight, but the cost depends on it "
+           "all the same. Draw the computational graph from x₁ to C, count its paths, write "
+           "the local derivative on every edge, and give ∂C/∂x₁, a single number.",
+    setup=running, answer=lambda d: _input_paths(d), given_names=("net", "x", "y"),
+    quantity="∂C/∂x₁",
+    mistakes=[
+        mistake("one hidden neuron only",
+                "You followed only the paths through hidden neuron 1. x₁ feeds all three "
+                "hidden neurons (through w¹₁₁, w¹₂₁ and w¹₃₁), and each of them feeds both "
+                "outputs: six paths, all added.",
+                lambda d: _input_paths(d, hidden=slice(0, 1))),
+        mistake("one output only",
+                "You followed only the paths that end in output neuron 1. Every hidden "
+                "neuron feeds both outputs, so each hidden neuron contributes two paths.",
+                lambda d: _input_paths(d, outputs=slice(0, 1))),
+        mistake("hidden σ′ left out",
+                "Every path passes a¹_k = σ(z¹_k), whose edge carries σ′(z¹_k); your sum "
+                "has left it out.",
+                lambda d: _input_paths(d, slope=False)),
+    ],
+    explanation="Six paths, x₁ → z¹_k → a¹_k → z²_j → a²_j → C for k = 1, 2, 3 and j = 1, 2: "
+                "∂C/∂x₁ = Σ_k w¹_k1 σ′(z¹_k) Σ_j w²_jk σ′(z²_j)(a²_j − y_j). The sum over j "
+                "is shared by all paths through hidden neuron k; the next chapters compute it "
+                "once.")
+
+
+def _tanh_identity():
+    x, y = 0.8, 1.0
+    net = bpcore.Network([np.array([[1.5]]), np.array([[1.5]])],
+                         [np.array([0.4]), np.array([0.1])], ["tanh", "identity"])
+    d = network_state(net, np.array([[x]]), np.array([[y]]))
+    return with_fields(d, xv=x, yv=y, w1=1.5, b1=0.4, w2=1.5, b2=0.1)
+
+
+numeric(
+    id="ch3-tanh-chain", chapter=3, title="A tanh neuron feeding a linear output",
+    prompt="A 1-1-1 network: z¹ = w¹x + b¹, a¹ = tanh(z¹), z² = w²a¹ + b², and a linear "
+           "output a² = z², with the loss C = ½(a² − y)². Take x = 0.8, w¹ = 1.5, b¹ = 0.4, "
+           "w² = 1.5, b² = 0.1 and y = 1. Draw the chain from w¹ to C, work out each local "
+           "derivative (tanh′ included), and give ∂C/∂w¹, a single number.",
+    setup=_tanh_identity, answer=lambda d: d.grad_W[1][0, 0],
+    given_names=("xv", "w1", "b1", "w2", "b2", "yv"), quantity="∂C/∂w¹",
+    mistakes=[
+        mistake("σ′ instead of tanh′",
+                "You used the sigmoid's slope σ′(z¹). The hidden activation here is tanh, "
+                "whose derivative is tanh′(z¹) = 1 − tanh²(z¹) = 1 − (a¹)².",
+                lambda d: ((d.a[2] - d.y) * d.w2 * sigmoid_prime(d.z[1]) * d.xv).item()),
+        mistake("1 − z² for tanh′",
+                "tanh′(z) = 1 − tanh²(z), which is 1 − (a¹)², not 1 − (z¹)²: square the "
+                "activation, not the weighted input.",
+                lambda d: ((d.a[2] - d.y) * d.w2 * (1 - d.z[1] ** 2) * d.xv).item()),
+        mistake("output slope σ′ added",
+                "The output is linear, a² = z², so the edge z² → a² carries 1, not a "
+                "sigmoid slope.",
+                lambda d: ((d.a[2] - d.y) * sigmoid_prime(d.z[2]) * d.w2
+                           * tanh_prime(d.z[1]) * d.xv).item()),
+    ],
+    explanation="∂C/∂w¹ = (a² − y) · 1 · w² · tanh′(z¹) · x, with tanh′(z¹) = 1 − (a¹)²: five "
+                "edges, one path.")

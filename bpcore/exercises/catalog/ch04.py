@@ -6,7 +6,7 @@ import sympy
 
 import bpcore
 from bpcore.activations import sigmoid, sigmoid_prime
-from bpcore.examples import running
+from bpcore.examples import network_state, running
 
 from ..core import function, mistake, numeric, symbolic
 from ._shared import sigma_of, with_fields
@@ -14,8 +14,8 @@ from ._shared import sigma_of, with_fields
 
 numeric(
     id="ch4-bp1-delta", chapter=4, title="The output delta δ² of the running example",
-    prompt="Compute δ² = ∂C/∂z² for the running example with the quadratic cost, using "
-           "BP1: δ² = (a² − y) ⊙ σ′(z²). Give the (2, 1) column.",
+    prompt="Compute the output delta δ² = ∂C_x/∂z² of the running example's single sample "
+           "x with the quadratic cost, using BP1. Give the (2, 1) column.",
     setup=running, answer=lambda d: d.delta[2], given_names=("net", "x", "y"), quantity="δ²",
     mistakes=[
         mistake("missing σ′",
@@ -79,9 +79,10 @@ def my_output_delta(a, y, z):
 
 function(
     id="ch4-my-output-delta", chapter=4, title="Write BP1",
-    prompt="Write def my_output_delta(a, y, z) returning δᴸ = (a − y) ⊙ σ′(z) for sigmoid "
+    prompt="Write def my_output_delta(a, y, z) returning the output delta δᴸ for sigmoid "
            "outputs and the quadratic cost. a, y and z have shape (n_L, m), one column per "
-           "sample, and a = σ(z). The check runs it on hidden cases against bpcore.",
+           "sample, and a = σ(z); column x of the result is that sample's own δᴸ_x = "
+           "∂C_x/∂zᴸ. The check runs it on hidden cases against bpcore.",
     name="my_output_delta", params=("a", "y", "z"), returns="δᴸ, an array of the shape of z",
     cases=_bp1_cases, oracle=_bp1_oracle, model=my_output_delta,
     mistakes=[
@@ -121,3 +122,65 @@ def _bce_delta():
     ex = bpcore.examples.running_example()
     fp = bpcore.forward(ex.net, ex.x)
     return bpcore.output_delta(ex.net, fp, ex.y, loss="binary_cross_entropy")
+
+
+def _tanh_output():
+    ex = bpcore.examples.running_example()
+    net = bpcore.Network(ex.net.weights, ex.net.biases, ["sigmoid", "tanh"])
+    return network_state(net, ex.x, ex.y)
+
+
+numeric(
+    id="ch4-tanh-output-delta", chapter=4, title="BP1 for a tanh output layer",
+    prompt="Give the running example's network a tanh output layer, a² = tanh(z²) (the hidden "
+           "layer stays sigmoid; same weights, x and y, quadratic cost). Derive the output "
+           "delta δ² = ∂C_x/∂z² for this activation and give it as a (2, 1) column. "
+           "net.activations names each layer's activation.",
+    setup=_tanh_output, answer=lambda d: d.delta[2], given_names=("net", "x", "y"),
+    quantity="δ²",
+    mistakes=[
+        mistake("σ′ kept",
+                "You used the sigmoid's slope σ′(z²). The output activation is tanh now: the "
+                "second factor of BP1 is tanh′(z²) = 1 − tanh²(z²).",
+                lambda d: (d.a[2] - d.y) * sigmoid_prime(d.z[2])),
+        mistake("1 − z² for tanh′",
+                "tanh′(z) = 1 − tanh²(z) = 1 − a², not 1 − z²: square the activation, not "
+                "the weighted input.",
+                lambda d: (d.a[2] - d.y) * (1 - d.z[2] ** 2)),
+        mistake("missing tanh′",
+                "That is ∂C_x/∂a² = a² − y alone; BP1 multiplies it, entry by entry, by the "
+                "slope of the output activation.",
+                lambda d: d.a[2] - d.y),
+    ],
+    explanation="δ² = (a² − y) ⊙ tanh′(z²) = (a² − y) ⊙ (1 − (a²)²): the first factor is the "
+                "cost's, unchanged; only the activation's slope changes.")
+
+
+def _sigmoid_ce(s):
+    return -s.y * sympy.log(sigma_of(s.z))
+
+
+symbolic(
+    id="ch4-sigmoid-ce-delta", chapter=4, title="A sigmoid output with the cross-entropy −y ln a",
+    prompt="One sigmoid output neuron, a = σ(z), with the cross-entropy loss C_x = −y ln a "
+           "(the categorical form, without the (1 − y) ln(1 − a) term of the binary "
+           "cross-entropy). Derive its delta ∂C_x/∂z and give it as a sympy expression in the "
+           "symbols z and y (write σ(z) as 1 / (1 + sympy.exp(-z))).",
+    variables=("z", "y"), answer=lambda s: sympy.diff(_sigmoid_ce(s), s.z), quantity="∂C_x/∂z",
+    mistakes=[
+        mistake("matched-pair shortcut",
+                "a − y is the delta of the matched pairs (sigmoid with binary cross-entropy, "
+                "softmax with cross-entropy). Without the (1 − y) term the cancellation is "
+                "different: multiply ∂C_x/∂a = −y/a by σ′(z) = a(1 − a) and simplify.",
+                lambda s: sigma_of(s.z) - s.y),
+        mistake("σ′ left out",
+                "That is ∂C_x/∂a = −y/a; the chain z → a → C_x also passes σ, whose slope is "
+                "σ′(z) = a(1 − a).",
+                lambda s: -s.y / sigma_of(s.z)),
+        mistake("sign flipped",
+                "The sign is flipped: d(−y ln a)/da = −y/a, so the delta is negative for a "
+                "positive target.",
+                lambda s: s.y * (1 - sigma_of(s.z))),
+    ],
+    explanation="∂C_x/∂z = (−y/a) · a(1 − a) = −y (1 − σ(z)): the a cancels, the (1 − a) "
+                "stays. bpcore.losses records this shortcut for sigmoid with cross_entropy.")

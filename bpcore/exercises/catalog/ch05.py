@@ -148,3 +148,85 @@ numeric(
                 lambda d: (d.delta[1].shape[0], 1)),
     ],
     explanation="δˡ has the shape of zˡ: (nₗ, m) = (30, 64).")
+
+
+# -- Derivation exercises: BP2 through a layer the chapter did not work out ----------------
+
+def _tanh_hidden():
+    ex = bpcore.examples.running_example()
+    net = bpcore.Network(ex.net.weights, ex.net.biases, ["tanh", "sigmoid"])
+    return network_state(net, ex.x, ex.y, ex.loss)
+
+
+def _tanh_back(d):
+    return d.W[2].T @ d.delta[2]
+
+
+numeric(
+    id="ch5-bp2-tanh", chapter=5, title="BP2 through a tanh layer",
+    prompt="The running example's weights, but its hidden layer uses tanh instead of the "
+           "sigmoid (the output layer stays sigmoid, the cost quadratic). Derive the hidden "
+           "delta for this layer (the derivative of tanh is yours to work out) and compute "
+           "δ¹ for the running example's sample. Give the (3, 1) column. You may take δ² "
+           "from bpcore.output_delta.",
+    setup=_tanh_hidden, answer=lambda d: d.delta[1], given_names=("net", "x", "y"),
+    quantity="δ¹",
+    mistakes=[
+        mistake("σ′ kept",
+                "You multiplied by σ′(z¹), the sigmoid's slope. This hidden layer is tanh: "
+                "BP2 takes the slope of the layer's own activation, tanh′(z¹).",
+                lambda d: _tanh_back(d) * sigmoid_prime(d.z[1])),
+        mistake("sigmoid shortcut a(1 − a)",
+                "You used a¹(1 − a¹), the sigmoid's slope written with its output. For tanh "
+                "the slope written with the output a = tanh(z) is different: differentiate "
+                "tanh(z) = sinh(z)/cosh(z) and write the result in terms of tanh(z).",
+                lambda d: _tanh_back(d) * d.a[1] * (1 - d.a[1])),
+        mistake("missing f′",
+                "You stopped at (W²)ᵀ δ²: that is ∂C/∂a¹. The delta is ∂C/∂z¹, so one more "
+                "factor, the slope of tanh at z¹, is needed.",
+                _tanh_back),
+    ],
+    hint="δ¹ = ∂C/∂z¹: first carry δ² back to ∂C/∂a¹, then account for a¹ = tanh(z¹).",
+    explanation="tanh′(z) = 1 − tanh²(z), so δ¹ = ((W²)ᵀ δ²) ⊙ (1 − (a¹)²), with a¹ = tanh(z¹).")
+
+
+def _relu_hidden():
+    net = bpcore.Network.random([3, 4, 2], ["relu", "sigmoid"], seed=11)
+    rng = np.random.default_rng(11)
+    x = np.round(rng.uniform(-1, 1, size=(3, 3)), 2)
+    y = np.round(rng.uniform(0, 1, size=(2, 3)), 2)
+    d = network_state(net, x, y)
+    return with_fields(d, W2=d.W[2], delta2=d.delta[2], z1=d.z[1])
+
+
+def _relu_back(d):
+    return d.W2.T @ d.delta2
+
+
+numeric(
+    id="ch5-bp2-relu", chapter=5, title="BP2 through a ReLU layer",
+    prompt="A 3-4-2 network has a ReLU hidden layer, relu(z) = max(0, z), and a sigmoid "
+           "output layer; it saw a batch of m = 3 samples. d['W2'] is W², d['delta2'] holds "
+           "δ² (shape (2, 3), one column per sample) and d['z1'] holds z¹ (shape (4, 3)). "
+           "Derive BP2 for a ReLU layer (take the slope at z = 0 to be 0, as bpcore does) "
+           "and compute δ¹ for the whole batch.",
+    setup=_relu_hidden, answer=lambda d: d.delta[1], given_names=("W2", "delta2", "z1"),
+    quantity="δ¹",
+    mistakes=[
+        mistake("multiplied by a",
+                "You multiplied by relu(z¹) = a¹, the activation itself. BP2 multiplies by "
+                "the SLOPE of the activation at z¹: for ReLU that is 1 where z > 0 and 0 "
+                "elsewhere.",
+                lambda d: _relu_back(d) * np.maximum(d.z1, 0)),
+        mistake("σ′ kept",
+                "You multiplied by σ′(z¹), the sigmoid's slope, but this hidden layer is "
+                "ReLU: use the slope of relu at z¹.",
+                lambda d: _relu_back(d) * sigmoid_prime(d.z1)),
+        mistake("missing f′",
+                "You stopped at (W²)ᵀ δ², which is ∂C/∂a¹. The neurons with z ≤ 0 are off: "
+                "their output does not change when z changes a little, so their δ must be 0.",
+                _relu_back),
+    ],
+    hint="The slope of relu is a step: what is d relu/dz for z > 0, and for z < 0?",
+    explanation="relu′(z) = 𝟙[z > 0], so δ¹ = ((W²)ᵀ δ²) ⊙ 𝟙[z¹ > 0]: the error passes "
+                "unchanged through active neurons and stops at the others.")

@@ -2,7 +2,9 @@
 
 Chapter 7 runs the four equations as an algorithm: one step of the algorithm on a batch,
 the momentum rule of Rumelhart, Hinton & Williams (1986), the gradient norm that Feng's
-stopping rule watches, and how many updates an epoch of mini-batches makes.  Every
+stopping rule watches, how many updates an epoch of mini-batches makes, and two
+derivations the chapter leaves to the reader: one step for a tanh hidden layer with a linear
+output, and one step with weight decay.  Every
 reference answer and every catalogued wrong answer is computed with bpcore from the
 exercise's data.
 """
@@ -19,7 +21,8 @@ from bpcore.examples import running, running_batch
 
 from ..core import mistake, numeric
 
-__all__ = ["algorithm_step", "momentum_steps", "digits_batches"]
+__all__ = ["algorithm_step", "momentum_steps", "digits_batches", "tanh_linear_step",
+           "weight_decay_step"]
 
 
 # --------------------------------------------------------------------------------------
@@ -174,18 +177,28 @@ numeric(
 # Updates per epoch.
 
 def digits_batches(batch_size=32):
-    """The size m of the digits training set (default split) and a batch size."""
-    m = bpcore.datasets.digits().x_train.shape[1]
+    """The size m of the chapter's digits training set and a batch size.
+
+    The chapter splits ``bpcore.datasets.digits()`` (a quarter held out for the test) and
+    keeps a fifth of the rest for validation; the other images are its training set.
+
+    >>> d = digits_batches()
+    >>> d.m == bpcore.datasets.digits().x_train.shape[1] * 4 // 5 + 1
+    True
+    """
+    n = bpcore.datasets.digits(test_fraction=0.25, seed=0).x_train.shape[1]
+    m = n - n // 5                      # the validation fifth is never trained on
     return SimpleNamespace(m=m, batch_size=batch_size,
                            updates=len(range(0, m, batch_size)))
 
 
 numeric(
     id="ch7-updates-per-epoch", chapter=7, title="How many updates make an epoch?",
-    prompt="bpcore.train with batch_size=d['batch_size'] = 32 shuffles the m = d['m'] "
-           "training digits once per epoch and then updates the weights once per batch, the "
-           "last batch holding whatever is left over. How many weight updates does one epoch "
-           "make? A single whole number.",
+    prompt="The chapter trains the digit network on its m = d['m'] training images with "
+           "bpcore.train(batch_size=d['batch_size']), batch size 32. Each epoch shuffles the "
+           "images once and then updates the weights once per batch, the last batch holding "
+           "whatever is left over. How many weight updates does one epoch make? A single "
+           "whole number.",
     setup=digits_batches, answer=lambda d: d.updates, given_names=("m", "batch_size"),
     quantity="updates per epoch", rtol=0.0, atol=1e-9,
     mistakes=[
@@ -202,6 +215,138 @@ numeric(
                 "partial batches, rounded up.",
                 lambda d: d.m / d.batch_size),
     ],
-    hint="Count the batches: ⌈m / batch_size⌉.",
-    explanation="⌈1347 / 32⌉ = 43: 42 full batches of 32 and one batch of the last 3 "
-                "samples.")
+    hint="Count the batches: the full ones, and one more for what is left over.",
+    explanation="⌈m / batch size⌉ updates: ⌊m / 32⌋ full batches of 32, and one more batch "
+                "for the images left over (bpcore.train steps through range(0, m, 32)).")
+
+
+# --------------------------------------------------------------------------------------
+# One step for a tanh hidden layer and a linear output (derivation: a case the chapter
+# did not work out).
+
+def tanh_linear_step(eta=0.1):
+    """A 1-2-1 network with a tanh hidden layer and an identity (linear) output, a batch
+    of m = 3 samples, and the change ΔW¹ (2, 1) one full-batch step of the algorithm makes
+    with the quadratic cost (from :func:`bpcore.train`).
+
+    The reference is checked here against finite differences of the cost:
+
+    >>> d = tanh_linear_step()
+    >>> g = bpcore.numerical_gradients(d.net, d.x, d.y).weights[0]
+    >>> bool(np.allclose(d.step_W1, -d.eta * g, atol=1e-9))
+    True
+    """
+    net = bpcore.Network.random([1, 2, 1], ["tanh", "identity"], seed=4)
+    x = np.array([[-1.0, 0.5, 2.0]])
+    y = np.array([[0.5, -0.2, 1.0]])
+    fp = bpcore.forward(net, x)
+    after = bpcore.train(net, x, y, epochs=1, learning_rate=eta, progress=False).network
+    return SimpleNamespace(net=net, x=x, y=y, eta=eta, m=x.shape[1], a1=fp.a(1),
+                           a2=fp.a(2), W2=net.W(2), step_W1=after.W(1) - net.W(1))
+
+
+def _tanh_step(d, output_factor, hidden_prime, divisor):
+    """−η ΔW¹ built from a chosen output factor, hidden derivative and divisor."""
+    delta2 = (d.a2 - d.y) * output_factor
+    delta1 = (d.W2.T @ delta2) * hidden_prime
+    return -d.eta * delta1 @ d.x.T / divisor
+
+
+numeric(
+    id="ch7-tanh-linear-step", chapter=7,
+    title="One step for a tanh hidden layer and a linear output",
+    prompt="A 1-2-1 network has a tanh hidden layer, a¹ = tanh(z¹), and a linear output, "
+           "a² = z² (identity activation); the cost is the book's quadratic cost, the mean "
+           "over the m = 3 samples of ½(a² − y)². Starting from d['net'] (weights net.W(1), "
+           "net.W(2), biases net.b(1), net.b(2)), take one full-batch step of the algorithm "
+           "on d['x'], d['y'] with learning rate η = d['eta'] = 0.1, working out BP1 and BP2 "
+           "for these activations yourself. Give ΔW¹ = W¹(new) − W¹(old), shape (2, 1).",
+    setup=tanh_linear_step, answer=lambda d: d.step_W1,
+    given_names=("net", "x", "y", "eta"), quantity="ΔW¹",
+    mistakes=[
+        mistake("sigmoid derivative in the hidden layer",
+                "You used the sigmoid's derivative a(1 − a) in the hidden layer. For "
+                "a = tanh(z) the derivative is 1 − tanh²(z) = 1 − a².",
+                lambda d: _tanh_step(d, 1.0, d.a1 * (1 - d.a1), d.m)),
+        mistake("output treated as tanh",
+                "You multiplied the output error by a tanh-style derivative 1 − (a²)². The "
+                "output is linear, a² = z², so ∂a²/∂z² = 1 and δ² is just a² − y.",
+                lambda d: _tanh_step(d, 1 - d.a2 ** 2, 1 - d.a1 ** 2, d.m)),
+        mistake("sum instead of mean",
+                "Three times too big: you summed the samples' gradients. The cost is the mean "
+                "over the batch, so divide by m = 3.",
+                lambda d: _tanh_step(d, 1.0, 1 - d.a1 ** 2, 1)),
+    ],
+    hint="Write a² = z² and a¹ = tanh(z¹) into the chain rule: what is ∂a/∂z in each layer?",
+    explanation="With a linear output, δ²_x = a²_x − y_x (the activation's derivative is 1). "
+                "BP2 with tanh′(z) = 1 − a²: δ¹_x = (W²)ᵀ δ²_x ⊙ (1 − (a¹_x)²). Then "
+                "ΔW¹ = −η (1/m) Σ_x δ¹_x x_xᵀ, the step one epoch of bpcore.train makes.")
+
+
+# --------------------------------------------------------------------------------------
+# One step with weight decay (derivation: a cost the chapter did not work out).
+
+def weight_decay_step(eta=0.3, lam=0.1):
+    """The running example's batch of m = 4 samples, η, λ, and the change [ΔW² | Δb²]
+    (2, 4) that one step of gradient descent on C + (λ/2) Σ_l ‖W^l‖² makes, from
+    :func:`bpcore.train` with ``weight_decay=lam``.
+
+    Checked here against finite differences of the penalised cost:
+
+    >>> d = weight_decay_step()
+    >>> def penalised(n):
+    ...     return bpcore.cost(n, d.x, d.y) + d.lam / 2 * sum(np.sum(W ** 2) for W in n.weights)
+    >>> h, w = 1e-6, d.net.w(2, 1, 3)
+    >>> slope = (penalised(d.net.with_weight(2, 1, 3, w + h))
+    ...          - penalised(d.net.with_weight(2, 1, 3, w - h))) / (2 * h)
+    >>> bool(np.isclose(d.step[0, 2], -d.eta * slope, rtol=1e-6))
+    True
+    """
+    d = running_batch()
+    after = bpcore.train(d.net, d.x, d.y, epochs=1, learning_rate=eta, loss=d.loss,
+                         weight_decay=lam, progress=False).network
+    step = np.hstack([after.W(2) - d.W[2], (after.b(2) - d.net.b(2)).reshape(-1, 1)])
+    return SimpleNamespace(**vars(d), eta=eta, lam=lam, step=step)
+
+
+def _decay_step(d, weight_term, bias_term):
+    """[ΔW² | Δb²] = −η [∂C/∂W² + weight_term | ∂C/∂b² + bias_term]."""
+    return -d.eta * np.hstack([d.grad_W[2] + weight_term,
+                               (d.grad_b[2]).reshape(-1, 1) + bias_term])
+
+
+numeric(
+    id="ch7-weight-decay-step", chapter=7, title="One step with weight decay",
+    prompt="Weight decay trains on a cost with a penalty on large weights: "
+           "C_λ = C + (λ/2) Σ_l Σ_jk (w^l_jk)², where C is the book's quadratic cost (the "
+           "mean over the batch) and the biases are not penalised. Take one step of gradient "
+           "descent on C_λ for the running example's batch of m = 4 samples (d['net'], "
+           "d['x'], d['y']), with η = d['eta'] = 0.3 and λ = d['lam'] = 0.1, all gradients "
+           "at the current weights. Give the change of the output layer as one (2, 4) array: "
+           "ΔW² in the first three columns and Δb² in the last.",
+    setup=weight_decay_step, answer=lambda d: d.step,
+    given_names=("net", "x", "y", "eta", "lam"), quantity="[ΔW² | Δb²]",
+    mistakes=[
+        mistake("decay left out",
+                "That is the plain gradient step on C: the penalty is missing. Differentiate "
+                "(λ/2) Σ w² with respect to each weight and add it to ∂C/∂W².",
+                lambda d: _decay_step(d, 0.0, 0.0)),
+        mistake("biases decayed too",
+                "You shrank the biases as well. The penalty sums over weights only, so "
+                "∂C_λ/∂b² = ∂C/∂b²: the last column is the plain step.",
+                lambda d: _decay_step(d, d.lam * d.W[2], d.lam * d.net.b(2).reshape(-1, 1))),
+        mistake("penalty without the ½",
+                "Twice the decay: the derivative of (λ/2) w² is λ w, not 2λ w.",
+                lambda d: _decay_step(d, 2 * d.lam * d.W[2], 0.0)),
+        mistake("decay not scaled by η",
+                "The decay term should be multiplied by the learning rate like the rest of "
+                "the gradient: ΔW² = −η (∂C/∂W² + the penalty's derivative).",
+                lambda d: _decay_step(d, 0.0, 0.0) - np.hstack(
+                    [d.lam * d.W[2], np.zeros((2, 1))])),
+    ],
+    hint="The gradient of a sum is the sum of the gradients: BP4 for C, plus the derivative "
+         "of the penalty with respect to each w²_jk.",
+    explanation="∂C_λ/∂W² = ∂C/∂W² + λ W² and ∂C_λ/∂b² = ∂C/∂b², so "
+                "ΔW² = −η ((1/m) δ² (a¹)ᵀ + λ W²) and Δb² = −η (1/m) Σ_x δ²_x: each step "
+                "shrinks every weight by the factor (1 − ηλ) before the gradient step. "
+                "bpcore.train(weight_decay=λ) makes this step.")

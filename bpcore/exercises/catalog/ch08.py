@@ -150,3 +150,72 @@ numeric(
          "bpcore.cost gives E.",
     explanation="With the biases moving too, the first round lowers E from 0.298371109 to "
                 "0.280471447, more than the walk-through's weights-only round.")
+
+
+numeric(
+    id="ch8-shared-bias", chapter=8, title="The gradient of Mazur's shared hidden bias",
+    prompt=_MAZUR_DATA + "In Mazur's drawing one bias b1 feeds both hidden neurons h1 and h2 "
+           "(the book gives each neuron its own b¹_j and sets both to 0.35). Treat b1 as a "
+           "single parameter, a weight on a constant input 1 that reaches both hidden "
+           "neurons, and derive ∂E/∂b1 at the starting weights. A single number; six "
+           "significant figures please.",
+    setup=mazur, answer=lambda d: float(d.delta[1].sum()), given_names=("net", "x", "y"),
+    quantity="∂E/∂b1", rtol=1e-6,
+    mistakes=[
+        mistake("one neuron only",
+                "That is ∂E/∂b¹₁, the bias of h1 alone. b1 reaches h2 as well, so E depends on "
+                "it through net_h1 and net_h2: add the two paths.",
+                lambda d: float(d.delta[1][0, 0])),
+        mistake("averaged over the neurons",
+                "You averaged the two neurons' terms. A parameter used twice collects the sum "
+                "of its paths (the chain rule adds them); nothing is averaged over neurons.",
+                lambda d: float(d.delta[1].mean())),
+        mistake("output layer's bias",
+                "That is ∂E/∂b2, the bias shared by the two OUTPUT neurons. b1 sits in front of "
+                "the hidden layer: use the hidden deltas.",
+                lambda d: float(d.delta[2].sum())),
+    ],
+    hint="b1 enters net_h1 and net_h2, each with factor 1; ∂E/∂net_hj is the hidden delta "
+         "δ¹_j.",
+    explanation="∂E/∂b1 = ∂E/∂net_h1 · 1 + ∂E/∂net_h2 · 1 = δ¹₁ + δ¹₂: BP3 for each neuron, "
+                "summed over the two places where the shared parameter is used.")
+
+
+def _tanh_hidden():
+    """Mazur's network with a tanh hidden layer (output layer still sigmoid)."""
+    ex = bpcore.examples.mazur_example()
+    net = bpcore.Network(ex.net.weights, ex.net.biases, ["tanh", "sigmoid"])
+    return bpcore.examples.network_state(net, ex.x, ex.y, ex.loss)
+
+
+def _hidden_delta_with(d, local):
+    """((W²)ᵀ δ²) ⊙ local: BP2 with the given local derivative of the hidden layer."""
+    return (d.W[2].T @ d.delta[2]) * local
+
+
+numeric(
+    id="ch8-tanh-hidden-delta", chapter=8, title="δ¹ through a tanh hidden layer",
+    prompt="d['net'] is Mazur's network with one change: the hidden neurons use tanh instead "
+           "of the sigmoid (the outputs stay sigmoid; same weights, biases, input d['x'], "
+           "target d['y'] and quadratic cost). Derive the hidden delta δ¹ = ∂E/∂net_h for "
+           "this network and give it as a (2, 1) column.",
+    setup=_tanh_hidden, answer=lambda d: d.delta[1], given_names=("net", "x", "y"),
+    quantity="δ¹", rtol=1e-6,
+    mistakes=[
+        mistake("sigmoid's derivative kept",
+                "You used out (1 − out), the sigmoid's derivative, for the tanh neurons. "
+                "tanh′(z) is 1 − tanh(z)²: in terms of the neuron's output, 1 − out².",
+                lambda d: _hidden_delta_with(d, d.a[1] * (1 - d.a[1]))),
+        mistake("W² not transposed",
+                "You summed over the weights INTO each output neuron (rows of W²). A hidden "
+                "neuron sends its output through a column of W²: use (W²)ᵀ δ².",
+                lambda d: (d.W[2] @ d.delta[2]) * (1 - d.a[1] ** 2)),
+        mistake("local derivative missing",
+                "That is ∂E/∂out_h = (W²)ᵀ δ², the error at the hidden outputs. Multiply it "
+                "by the tanh neurons' own derivative to reach their net inputs.",
+                lambda d: d.W[2].T @ d.delta[2]),
+    ],
+    hint="BP2 holds for any activation; only the local factor f′(z¹) changes. Write tanh′ "
+         "in terms of tanh itself.",
+    explanation="δ¹ = ((W²)ᵀ δ²) ⊙ (1 − (a¹)²), with δ² = (a² − y) ⊙ a²(1 − a²) from the "
+                "tanh network's own forward pass.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
+import sympy
 
 import bpcore
 
@@ -47,7 +48,7 @@ numeric(
     id="ch9-central-difference", chapter=9,
     title="A central difference for ∂C/∂w²₁₁",
     prompt="Estimate ∂C/∂w²₁₁ of the running example with the central difference "
-           "(C(w + ε) − C(w − ε)) / (2ε) at ε = d['eps'] = 0.5, a step chosen large on purpose "
+           "(C(w + h) − C(w − h)) / (2h) at the step h = d['eps'] = 0.5, a step chosen large on purpose "
            "so that the formula you use shows in the digits. Move only w²₁₁ = "
            "d['net'].W(2)[0, 0]: net.with_weight(2, 1, 1, value) is the network with it set "
            "to value, and bpcore.cost(net, x, y) gives C.",
@@ -56,21 +57,21 @@ numeric(
     given_names=("net", "x", "y", "eps"), quantity="the central difference",
     mistakes=[
         mistake("forward difference",
-                "That is the forward difference (C(w + ε) − C(w)) / ε, whose error shrinks only "
-                "like ε. Nudge the weight both ways: (C(w + ε) − C(w − ε)) / (2ε).",
+                "That is the forward difference (C(w + h) − C(w)) / h, whose error shrinks only "
+                "like h. Nudge the weight both ways: (C(w + h) − C(w − h)) / (2h).",
                 lambda d: (d.C_plus - d.C) / d.eps),
-        mistake("divided by ε",
-                "Twice too big: the two nudged points are 2ε apart, so divide by 2ε, not ε.",
+        mistake("divided by h",
+                "Twice too big: the two nudged points are 2h apart, so divide by 2h, not h.",
                 lambda d: (d.C_plus - d.C_minus) / d.eps),
         mistake("exact derivative",
                 "That is backprop's exact ∂C/∂w²₁₁. The exercise asks for the finite-difference "
-                "estimate itself, which at ε = 0.5 differs from it in the third digit.",
+                "estimate itself, which at h = 0.5 differs from it in the third digit.",
                 lambda d: d.exact),
     ],
-    hint="With w = net.w(2, 1, 1), net.with_weight(2, 1, 1, w + ε) is the network for "
-         "C(w + ε) and net.with_weight(2, 1, 1, w − ε) the one for C(w − ε).",
-    explanation="C(w + ε) − C(w − ε), divided by the distance 2ε between the two points. Its "
-                "error is about ε² C‴/6, small even at this large ε.")
+    hint="With w = net.w(2, 1, 1), net.with_weight(2, 1, 1, w + h) is the network for "
+         "C(w + h) and net.with_weight(2, 1, 1, w − h) the one for C(w − h).",
+    explanation="C(w + h) − C(w − h), divided by the distance 2h between the two points. Its "
+                "error is about h² C‴/6, small even at this large h.")
 
 
 def relative_error_state():
@@ -128,14 +129,14 @@ numeric(
     mistakes=[
         mistake("one pass per parameter",
                 "That is P, the number of parameters. A central difference needs two costs for "
-                "each of them, C(θ + ε) and C(θ − ε).",
+                "each of them, C(θ + h) and C(θ − h).",
                 lambda d: d.P),
         mistake("weights only",
                 "You counted the weights but not the biases: every bias is a parameter too, "
                 "and it needs its own two passes.",
                 lambda d: 2 * d.n_weights),
         mistake("forward differences",
-                "P + 1 is what forward differences would need (C once, then C(θ + ε) for each "
+                "P + 1 is what forward differences would need (C once, then C(θ + h) for each "
                 "parameter). numerical_gradients uses central differences: two passes each.",
                 lambda d: d.P + 1),
     ],
@@ -147,24 +148,78 @@ numeric(
 symbolic(
     id="ch9-forward-error-term", chapter=9,
     title="The leading error of the forward difference",
-    prompt="Taylor's theorem gives C(w + ε) = C + εC′ + ε²C″/2 + ε³C‴/6 + …. Give the leading "
-           "term of the error (C(w + ε) − C(w))/ε − C′ of the forward difference, as a sympy "
+    prompt="Taylor's theorem gives C(w + h) = C + hC′ + h²C″/2 + h³C‴/6 + …. Give the leading "
+           "term of the error (C(w + h) − C(w))/h − C′ of the forward difference, as a sympy "
            "expression in eps, C2 and C3 (C2 = C″, C3 = C‴ at w).",
-    variables=("eps", "C2", "C3"), answer=lambda s: s.eps * s.C2 / 2,
+    variables=("h", "C2", "C3"), answer=lambda s: s.h * s.C2 / 2,
     quantity="the leading error term", domain=(0.1, 2.0),
     mistakes=[
         mistake("central difference's term",
-                "ε²C‴/6 is the leading error of the central difference, where the ε²C″/2 terms "
-                "of C(w + ε) and C(w − ε) cancel. The forward difference keeps ε²C″/2, divided "
-                "by ε.",
-                lambda s: s.eps ** 2 * s.C3 / 6),
+                "h²C‴/6 is the leading error of the central difference, where the h²C″/2 terms "
+                "of C(w + h) and C(w − h) cancel. The forward difference keeps h²C″/2, divided "
+                "by h.",
+                lambda s: s.h ** 2 * s.C3 / 6),
         mistake("½ lost",
-                "Twice too big: the Taylor term is ε²C″/2, and dividing by ε leaves εC″/2.",
-                lambda s: s.eps * s.C2),
-        mistake("not divided by ε",
-                "That is the error in C(w + ε) − C(w) itself; the slope divides it by ε.",
-                lambda s: s.eps ** 2 * s.C2 / 2),
+                "Twice too big: the Taylor term is h²C″/2, and dividing by h leaves hC″/2.",
+                lambda s: s.h * s.C2),
+        mistake("not divided by h",
+                "That is the error in C(w + h) − C(w) itself; the slope divides it by h.",
+                lambda s: s.h ** 2 * s.C2 / 2),
     ],
-    explanation="(C(w + ε) − C(w))/ε = C′ + εC″/2 + ε²C‴/6 + …, so the error starts with "
-                "εC″/2: it shrinks like ε, one order slower than the central difference's "
-                "ε²C‴/6.")
+    explanation="(C(w + h) − C(w))/h = C′ + hC″/2 + h²C‴/6 + …, so the error starts with "
+                "hC″/2: it shrinks like h, one order slower than the central difference's "
+                "h²C‴/6.")
+
+
+symbolic(
+    id="ch9-forward-best-step", chapter=9,
+    title="The best step of the forward difference",
+    prompt="The error of a forward difference at step h is about h|C″|/2 (truncation) plus "
+           "uC/h (round-off, with u the machine epsilon). Find the step h that makes this sum "
+           "smallest, as a sympy expression in u, C and C2 (C2 = |C″|, all positive).",
+    variables=("u", "C", "C2"), answer=lambda s: (2 * s.u * s.C / s.C2) ** sympy.Rational(1, 2),
+    quantity="the best step h*", domain=(0.1, 2.0),
+    mistakes=[
+        mistake("½ lost",
+                "You balanced hC″ against uC/h. The truncation term is hC″/2: with the ½ the "
+                "best step is √2 times larger.",
+                lambda s: (s.u * s.C / s.C2) ** sympy.Rational(1, 2)),
+        mistake("no square root",
+                "That is h², not h: setting the derivative C″/2 − uC/h² to zero gives h² = "
+                "2uC/C″; take the square root.",
+                lambda s: 2 * s.u * s.C / s.C2),
+        mistake("central difference's rule",
+                "A cube root belongs to the central difference, whose truncation term grows "
+                "like h². The forward difference's grows like h: differentiate hC″/2 + uC/h.",
+                lambda s: (3 * s.u * s.C / s.C2) ** sympy.Rational(1, 3)),
+    ],
+    explanation="d/dh (hC″/2 + uC/h) = C″/2 − uC/h² = 0 gives h* = √(2uC/C″); in float64, "
+                "with C and C″ of order one, that is about 1e-8 to 1e-7.")
+
+
+symbolic(
+    id="ch9-five-point-error", chapter=9,
+    title="The leading error of the five-point difference",
+    prompt="The five-point difference (−C(w + 2h) + 8C(w + h) − 8C(w − h) + C(w − 2h)) / (12h) "
+           "also estimates C′. Expand each cost with Taylor's theorem up to the h⁵ term and give "
+           "the leading term of its error (estimate − C′), as a sympy expression in h and C5 "
+           "(C5 = the fifth derivative of C with respect to w).",
+    variables=("h", "C5"), answer=lambda s: -s.h ** 4 * s.C5 / 30,
+    quantity="the leading error term", domain=(0.1, 2.0),
+    mistakes=[
+        mistake("sign flipped",
+                "Right size, wrong sign: the h⁵ terms of 8C(w ± h) give +16/120 and those of "
+                "C(w ± 2h) −64/120, so the sum is negative.",
+                lambda s: s.h ** 4 * s.C5 / 30),
+        mistake("not divided by 12h",
+                "That is the error of the numerator, −2h⁵C⁽⁵⁾/5. The estimate divides the "
+                "numerator by 12h, and so does its error.",
+                lambda s: -2 * s.h ** 5 * s.C5 / 5),
+        mistake("Taylor coefficient only",
+                "−h⁴C5/120 is the h⁵/120 coefficient alone. Add the four costs' h⁵ terms with "
+                "their weights (8·2 − 2·32 = −48), then divide by 12h.",
+                lambda s: -s.h ** 4 * s.C5 / 120),
+    ],
+    explanation="The h, h³ terms combine to 12hC′ + 0; the h⁵ terms to (16 − 64)h⁵C⁽⁵⁾/120 = "
+                "−2h⁵C⁽⁵⁾/5. Divided by 12h: C′ − h⁴C⁽⁵⁾/30. The error falls like h⁴, two "
+                "orders faster than the central difference's.")

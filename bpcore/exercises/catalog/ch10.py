@@ -18,14 +18,15 @@ from bpcore.examples import network_state, running, running_batch
 
 from ..core import mistake, numeric
 
-__all__ = ["softmax_z_state", "softmax_batch_state", "row_layout_state"]
+__all__ = ["softmax_z_state", "softmax_batch_state", "row_layout_state",
+           "normalise_state"]
 
 
 numeric(
     id="ch10-layer-jacobian", chapter=10, title="The Jacobian ∂z²/∂z¹ of the running example",
     prompt="For the running example, compute the Jacobian ∂z²/∂z¹ in numerator layout: entry "
-           "(r, s) is ∂z²_r/∂z¹_s. Since z² = W²σ(z¹) + b², it is W² diag(σ′(z¹)). Give the "
-           "matrix (its shape is (n₂, n₁)).",
+           "(r, s) is ∂z²_r/∂z¹_s, where z² = W²σ(z¹) + b². Give the matrix (its shape is "
+           "(n₂, n₁)).",
     setup=running, answer=lambda d: d.W[2] @ np.diag(sigmoid_prime(d.z[1])[:, 0]),
     given_names=("net", "x"), quantity="∂z²/∂z¹",
     mistakes=[
@@ -68,7 +69,7 @@ numeric(
                 "in the denominator: J_ij = −a_i a_j off the diagonal.",
                 lambda d: np.diag(d.a * (1 - d.a))),
         mistake("diagonal term missing",
-                "That is −a aᵀ alone. J_ij = a_i(δ_ij − a_j) also has the term a_i on the "
+                "That is −a aᵀ alone. J_ij = a_i(𝟙[i = j] − a_j) also has the term a_i on the "
                 "diagonal: J = diag(a) − a aᵀ.",
                 lambda d: -np.outer(d.a, d.a)),
         mistake("sign flipped",
@@ -76,8 +77,9 @@ numeric(
                 "J = diag(a) − a aᵀ.",
                 lambda d: np.outer(d.a, d.a) - np.diag(d.a)),
     ],
-    hint="a = softmax(z); then J = diag(a) − a aᵀ. Each row sums to 0, because Σ a_i = 1.",
-    explanation="J_ij = a_i(δ_ij − a_j), i.e. np.diag(a) - np.outer(a, a): positive diagonal, "
+    hint="a = softmax(z); then J = diag(a) − a aᵀ. Each column sums to 0, because Σ a_i = 1; "
+         "each row too, because adding one number to every z_j leaves a unchanged.",
+    explanation="J_ij = a_i(𝟙[i = j] − a_j), i.e. np.diag(a) - np.outer(a, a): positive diagonal, "
                 "negative elsewhere, symmetric, rows summing to 0.")
 
 
@@ -162,3 +164,92 @@ numeric(
          "one row per sample, and ∂C/∂W₂ = O₁ᵀ Δ₂ / m, which has the shape of W₂.",
     explanation="Row layout transposes everything: Δ₂ = (δ²)ᵀ and ∂C/∂W₂ = O₁ᵀΔ₂/m = "
                 "((1/m) δ² (a¹)ᵀ)ᵀ, the transpose of the book's BP4.")
+
+
+# --------------------------------------------------------------------------------------
+# New derivations (issue 11): softmax with the quadratic cost, and a normalisation whose
+# Jacobian has zero column sums but not zero row sums.
+
+def _softmax_quadratic_state():
+    """The 2-3-3 softmax network of ch10-softmax-ce-delta with the quadratic cost."""
+    d = softmax_batch_state()
+    return network_state(d.net, d.x, d.y, "mse")
+
+
+def _softmax_jacobian_transposed_times(d, g):
+    """Column by column, Jᵀ g with J the softmax Jacobian at that sample's z²."""
+    return np.column_stack([jacobians.activation_jacobian("softmax", d.z[2][:, c]).T
+                            @ g[:, c] for c in range(d.m)])
+
+
+numeric(
+    id="ch10-softmax-mse-delta", chapter=10,
+    title="δᴸ for a softmax output with the quadratic cost",
+    prompt="The chapter worked out δᴸ for softmax with the cross-entropy. Take the same 2-3-3 "
+           "network d['net'] (softmax output), the batch d['x'] (four samples, one per column) "
+           "and targets d['y'], but the quadratic cost C_x = ½‖y − a²‖². Derive the output "
+           "delta δ² = ∂C_x/∂z² of each sample (per sample, not divided by m) and give the "
+           "(3, 4) array.",
+    setup=_softmax_quadratic_state,
+    answer=lambda d: _softmax_jacobian_transposed_times(d, d.a[2] - d.y),
+    given_names=("net", "x", "y"), quantity="δ²",
+    mistakes=[
+        mistake("element-wise slope",
+                "You multiplied a − y by a(1 − a) entry by entry, keeping only the diagonal "
+                "of the softmax Jacobian. Every a_i depends on every z_j: multiply ∇_a C_x "
+                "by the full Jacobian, transposed, sample by sample.",
+                lambda d: (d.a[2] - d.y) * d.a[2] * (1 - d.a[2])),
+        mistake("cross-entropy shortcut",
+                "a − y is the delta of softmax with the cross-entropy, where the 1/a of the "
+                "cost cancels the Jacobian. The quadratic cost has no 1/a: the Jacobian "
+                "stays, δ² = Jᵀ(a² − y) for each sample.",
+                lambda d: d.a[2] - d.y),
+        mistake("divided by m",
+                "You divided by m = 4. δ²_x is one sample's ∂C_x/∂z²; the 1/m of the mean "
+                "cost enters only in BP3 and BP4.",
+                lambda d: _softmax_jacobian_transposed_times(d, d.a[2] - d.y) / d.m),
+    ],
+    hint="∇_a C_x = a² − y for each sample; the softmax Jacobian at that sample's z² is "
+         "bpcore.jacobians.activation_jacobian('softmax', z) (or build it yourself).",
+    explanation="BP1 with a full Jacobian: δ²_x = Jₓᵀ (a²_x − y_x), one column per sample. "
+                "Entry j is a_j (a_j − y_j − Σ_i a_i (a_i − y_i)): the chapter's cancellation "
+                "does not happen, and bpcore.output_delta(net, fp, y, 'mse') agrees.")
+
+
+def normalise_state():
+    """Positive z of four entries and its sum-normalisation a = z / Σ z."""
+    z = np.array([2.0, 1.0, 0.5, 3.0])
+    return SimpleNamespace(z=z, s=z.sum(), a=z / z.sum())
+
+
+numeric(
+    id="ch10-normalise-jacobian", chapter=10,
+    title="The Jacobian of a = z / Σ z",
+    prompt="Softmax is not the only way to turn a positive vector into proportions: "
+           "a_i = z_i / Σ_k z_k does it too. For z = d['z'] (four positive entries), derive "
+           "the Jacobian J_ij = ∂a_i/∂z_j in numerator layout and give the 4×4 matrix. Then "
+           "look at its column sums and its row sums: which are zero, and why?",
+    setup=normalise_state,
+    answer=lambda d: (np.eye(len(d.z)) - d.a[:, None]) / d.s,
+    given_names=("z",), quantity="J",
+    mistakes=[
+        mistake("softmax formula",
+                "That is diag(a) − a aᵀ, the softmax Jacobian. Here a_i = z_i / Σ z: "
+                "differentiate the quotient, ∂a_i/∂z_j = (𝟙[i = j] Σ z − z_i) / (Σ z)².",
+                lambda d: np.diag(d.a) - np.outer(d.a, d.a)),
+        mistake("diagonal only",
+                "Only the diagonal is filled in. Every a_i depends on every z_j through the "
+                "sum in the denominator, so the off-diagonal entries are −a_i / Σ z.",
+                lambda d: np.diag((1 - d.a) / d.s)),
+        mistake("transposed",
+                "That is Jᵀ, the denominator layout: its rows sum to zero. In numerator "
+                "layout row i holds the derivatives of a_i; since Σ_i a_i = 1 for every z, "
+                "the COLUMNS of J sum to zero, and the rows do not.",
+                lambda d: ((np.eye(len(d.z)) - d.a[:, None]) / d.s).T),
+    ],
+    hint="Quotient rule on a_i = z_i / S with S = Σ_k z_k, and ∂S/∂z_j = 1.",
+    explanation="J_ij = (𝟙[i = j] − a_i) / S with S = Σ z, i.e. (I − a 1ᵀ) / S. The outputs "
+                "always sum to 1, so every column sums to zero, as for softmax. The rows do "
+                "not: a = z / Σ z changes when the same number is added to every z_j, while "
+                "softmax does not, and that shift invariance is what makes softmax's rows "
+                "sum to zero.")

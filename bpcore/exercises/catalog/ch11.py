@@ -15,7 +15,7 @@ import numpy as np
 import bpcore
 from bpcore import notation
 from bpcore.activations import sigmoid, sigmoid_prime
-from bpcore.examples import running
+from bpcore.examples import running, running_batch
 
 from ..core import mistake, numeric
 
@@ -102,7 +102,7 @@ numeric(
            "In his own from-to layout (entry (i, j) = ∂Q/∂w_ij, i in the layer below) the "
            "hidden layer's ΔW is the outer product zˡ⁻¹ (δˡ)ᵀ, like his (15). Compute "
            "it for the running example (quadratic cost, one sample): zˡ⁻¹ is the input "
-           "x = d['x'] and δˡ is the book's δ¹ = ∂C/∂z¹, from bpcore or by hand. d['net'] "
+           "x = d['x'] and δˡ is the book's δ¹ = ∂C_x/∂z¹, from bpcore or by hand. d['net'] "
            "and d['y'] are given too.",
     setup=running, answer=lambda d: d.a[0] @ d.delta[1].T, given_names=("net", "x", "y"),
     quantity="Feng's ΔW for the hidden layer",
@@ -166,3 +166,82 @@ numeric(
     hint="Row layout: A = I @ W + b with b a (1, n) row; O = sigmoid(A).",
     explanation="O = σ(σ(I W₁ + b₁) W₂ + b₂), shape (4, 2); it is bpcore's column-layout "
                 "output transposed.")
+
+
+# --------------------------------------------------------------------------------------
+# New derivations (issue 11): BP3 from the bias-as-weight view, and Punnen's chain of
+# scalars for a weight of the hidden layer.
+
+def _folded_gradient(d, delta):
+    """(1/m) δ [a¹; 1]ᵀ: the gradient of the bias-folded matrix of layer 2."""
+    return delta @ notation.append_ones(d.a[1]).T / d.m
+
+
+numeric(
+    id="ch11-folded-bias-gradient", chapter=11,
+    title="BP3 from the bias-as-weight view",
+    prompt="The derivation article (like Rumelhart, Hinton & Williams) has no bias rule: the "
+           "bias is the weight on an extra input fixed at 1, placed last, so layer 2 has one "
+           "matrix [W² | b²] of shape (2, 4). Using only that view and BP4, derive "
+           "∂C/∂[W² | b²] for the running example's network d['net'] on the batch d['x'], "
+           "d['y'] (four samples, one per column; C the mean of the quadratic loss over "
+           "them). Give the (2, 4) matrix. What does its last column say about BP3?",
+    setup=running_batch, answer=lambda d: _folded_gradient(d, d.delta[2]),
+    given_names=("net", "x", "y"), quantity="∂C/∂[W² | b²]",
+    mistakes=[
+        mistake("summed, not averaged",
+                "You summed over the four samples. C is the mean of the per-sample losses, "
+                "so the gradient is the mean too: divide by m = 4, the bias column included.",
+                lambda d: _folded_gradient(d, d.delta[2]) * d.m),
+        mistake("bias input first",
+                "Your bias column is first, as in Rumelhart, Hinton & Williams. The "
+                "derivation article appends the input 1 LAST, so ∂C/∂b² is the last column.",
+                lambda d: np.hstack([d.grad_b[2][:, None], d.grad_W[2]])),
+        mistake("σ′ missing",
+                "You used a² − y as the error. With a sigmoid output δ²_x = (a² − y) ⊙ σ′(z²) "
+                "for each sample; the folded view changes the input, not the delta.",
+                lambda d: _folded_gradient(d, d.a[2] - d.y)),
+    ],
+    hint="Append a row of ones to a¹ (shape (4, m)), then apply BP4 to the folded layer.",
+    explanation="BP4 with the input [a¹; 1] gives ∂C/∂[W² | b²] = (1/m) δ² [a¹; 1]ᵀ. Its "
+                "first three columns are BP4, (1/m) δ²(a¹)ᵀ; its last column is (1/m) δ² 1 = "
+                "the mean of the columns of δ²: BP3 is BP4 for an input that is always 1.")
+
+
+def _punnen_chain(d, paths, with_hidden_slope=True):
+    """a⁰₁ σ′(z¹₂) Σ_r w²_r2 σ′(z²_r)(a²_r − y_r) over the output neurons r in paths."""
+    slope1 = sigmoid_prime(d.z[1])[1, 0] if with_hidden_slope else 1.0
+    return float(d.a[0][0, 0] * slope1 * sum(
+        d.W[2][r, 1] * sigmoid_prime(d.z[2])[r, 0] * (d.a[2] - d.y)[r, 0] for r in paths))
+
+
+numeric(
+    id="ch11-punnen-hidden-weight", chapter=11,
+    title="Punnen's chain of scalars for a hidden weight",
+    prompt="Punnen follows one path from a weight to the cost, so each factor of his chain is "
+           "a number. Do the same for a weight of the HIDDEN layer of the running example "
+           "(d['net'], d['x'], d['y'], quadratic cost, one sample): w¹₂₁, the weight to "
+           "hidden neuron 2 from input 1 in the book's to-from order. Write ∂C/∂w¹₂₁ as "
+           "products of scalar derivatives, without matrices, and give its value.",
+    setup=running, answer=lambda d: _punnen_chain(d, range(2)),
+    given_names=("net", "x", "y"), quantity="∂C/∂w¹₂₁", rtol=1e-3, atol=1e-12,
+    mistakes=[
+        mistake("one path only",
+                "You followed one path, through output neuron 1. A hidden neuron feeds both "
+                "outputs, so there are two paths from w¹₂₁ to C, and their products add: "
+                "sum over r of w²_r2 σ′(z²_r)(a²_r − y_r).",
+                lambda d: _punnen_chain(d, [0])),
+        mistake("hidden slope missing",
+                "The factor ∂a¹₂/∂z¹₂ = σ′(z¹₂) is missing: the weight moves z¹₂, and a¹₂ = "
+                "σ(z¹₂) passes the change on with that slope.",
+                lambda d: _punnen_chain(d, range(2), with_hidden_slope=False)),
+        mistake("to and from swapped",
+                "That is ∂C/∂w¹₁₂, the weight to hidden neuron 1 from input 2. In the book's "
+                "w^l_{jk} the first index is where the weight goes.",
+                lambda d: float(d.grad_W[1][0, 1])),
+    ],
+    hint="The weight moves z¹₂ by a⁰₁ per unit; z¹₂ moves a¹₂; a¹₂ moves z²₁ and z²₂; each "
+         "of those moves C.",
+    explanation="∂C/∂w¹₂₁ = a⁰₁ · σ′(z¹₂) · Σ_r w²_r2 σ′(z²_r)(a²_r − y_r): one product per "
+                "path, summed over the two output neurons. In matrices this is entry (2, 1) of "
+                "BP4, δ¹(a⁰)ᵀ, with BP2's δ¹₂ = σ′(z¹₂) Σ_r w²_r2 δ²_r.")

@@ -14,10 +14,12 @@ from types import SimpleNamespace
 import numpy as np
 
 import bpcore
+from bpcore.activations import sigmoid_prime
+from bpcore.examples import network_state
 
 from ..core import mistake, numeric
 
-EPSILON, ALPHA = 0.1, 0.9     # RHW's learning rate (on the summed cost) and momentum
+EPSILON, ALPHA = 0.1, 0.9     # RHW's learning rate ε (the book's η_E, on the summed cost) and momentum
 
 
 # --------------------------------------------------------------------------------------
@@ -32,8 +34,9 @@ def _sum_gradient_data():
 
 numeric(
     id="ch12-sum-gradient", chapter=12, title="∂E/∂W² for RHW's summed cost",
-    prompt="Rumelhart, Hinton & Williams minimise E = ½ Σ_c Σ_j (y_jc − d_jc)², summed over "
-           "all cases c. bpcore's quadratic cost C is the MEAN over the cases. For the "
+    prompt="Rumelhart, Hinton & Williams minimise E = ½ Σ_c Σ_j (a_jc − y_jc)², summed over "
+           "all cases c (in the book's symbols: their output y is our a, their target d our "
+           "y). bpcore's quadratic cost C is the MEAN over the cases. For the "
            "6-2-1 network d['net'] on all 64 mirror-symmetry patterns (d['x'], d['y']), "
            "give ∂E/∂W², shape (1, 2).",
     setup=_sum_gradient_data, answer=lambda d: d.m * d.grad_W2,
@@ -54,7 +57,7 @@ numeric(
                 lambda d: 2 * d.m * d.grad_W2),
     ],
     hint="bpcore.backprop(net, x, y).W(2) is ∂C/∂W² for the mean C = E / 64.",
-    explanation="E = Σ_c ½‖y_c − d_c‖² = m C with m = 64, so every gradient of E is 64 times "
+    explanation="E = Σ_c ½‖a_c − y_c‖² = m C with m = 64, so every gradient of E is 64 times "
                 "the gradient bpcore returns: 64 * bpcore.backprop(net, x, y).W(2).")
 
 
@@ -65,27 +68,28 @@ def _rate_data():
 
 numeric(
     id="ch12-equivalent-rate", chapter=12, title="The learning rate on the mean cost",
-    prompt="RHW's step is Δw = −ε ∂E/∂w with ε = d['epsilon'] = 0.1 on the cost SUMMED over "
-           "the m = d['m'] = 64 cases. bpcore.train steps on the MEAN cost C = E / m: "
+    prompt="RHW's step is Δw = −η_E ∂E/∂w with η_E = d['epsilon'] = 0.1 (RHW's ε) on the cost "
+           "SUMMED over the m = d['m'] = 64 cases. bpcore.train steps on the MEAN cost C = E / m: "
            "Δw = −η ∂C/∂w. Which learning_rate η gives exactly RHW's step?",
     setup=_rate_data, answer=lambda d: d.epsilon * d.m, given_names=("epsilon", "m"),
     quantity="learning_rate",
     mistakes=[
         mistake("divided by m",
-                "You divided ε by m. ∂C/∂w is 64 times SMALLER than ∂E/∂w, so to take the "
-                "same step the rate on C must be 64 times LARGER: η = 64 ε.",
+                "You divided η_E by m. ∂C/∂w is 64 times SMALLER than ∂E/∂w, so to take the "
+                "same step the rate on C must be 64 times LARGER: η = 64 η_E.",
                 lambda d: d.epsilon / d.m),
-        mistake("ε unchanged",
-                "With η = ε = 0.1 on the mean cost, every step is 64 times smaller than "
-                "RHW's. −η ∂C/∂w = −ε ∂E/∂w needs η = m ε.",
+        mistake("η_E unchanged",
+                "With η = η_E = 0.1 on the mean cost, every step is 64 times smaller than "
+                "RHW's. −η ∂C/∂w = −η_E ∂E/∂w needs η = m η_E.",
                 lambda d: d.epsilon),
         mistake("½ counted twice",
                 "Both E and bpcore's quadratic cost carry the ½, so it cancels: C = E / m "
-                "exactly, and η = m ε with no extra factor of ½.",
+                "exactly, and η = m η_E with no extra factor of ½.",
                 lambda d: d.epsilon * d.m / 2),
     ],
     hint="Write ∂E/∂w in terms of ∂C/∂w, then match the two steps.",
-    explanation="E = m C gives ∂E/∂w = m ∂C/∂w, so −ε ∂E/∂w = −(m ε) ∂C/∂w: η = 64 × 0.1 = 6.4.")
+    explanation="E = m C gives ∂E/∂w = m ∂C/∂w, so −η_E ∂E/∂w = −(m η_E) ∂C/∂w: "
+                "η = 64 × 0.1 = 6.4.")
 
 
 # --------------------------------------------------------------------------------------
@@ -193,3 +197,74 @@ numeric(
          "divide by the first.",
     explanation="np.sort(pair magnitudes) / their minimum. For this solution the ratios come out "
                 "close to 1 : 2 : 4, the pattern of the paper's Figure 1.")
+
+
+# --------------------------------------------------------------------------------------
+# New derivations (issue 11): RHW's backward pass in their own notation, case by case.
+
+def _rhw_state():
+    """The 6-2-1 sigmoid network Network.random([6, 2, 1], seed=0) on all 64 patterns."""
+    x, y = bpcore.datasets.mirror_symmetry()
+    return network_state(bpcore.Network.random([6, 2, 1], "sigmoid", seed=0), x, y)
+
+
+numeric(
+    id="ch12-rhw-hidden-error", chapter=12,
+    title="RHW's ∂E/∂x_j for the hidden units, case by case",
+    prompt="RHW's backward pass computes, for every case c, ∂E/∂x_j for each unit j, where "
+           "x_j is the unit's total input (the book's z_j) and E = ½ Σ_c Σ_j (a_jc − y_jc)² "
+           "sums over the cases. For the 6-2-1 network d['net'] on the 64 patterns d['x'] "
+           "(targets d['y']), derive ∂E/∂x_j for the two hidden units in every case and give "
+           "the (2, 64) array, one column per case.",
+    setup=_rhw_state, answer=lambda d: d.delta[1], given_names=("net", "x", "y"),
+    quantity="∂E/∂x for the hidden units",
+    mistakes=[
+        mistake("derivative of the mean",
+                "You divided by m = 64: that is ∂C/∂z¹ of one case for the MEAN cost C. E is "
+                "a sum, so the case's own term is the only one that depends on its x_j: "
+                "∂E/∂x_jc is the per-sample δ¹, with no 1/m.",
+                lambda d: d.delta[1] / d.m),
+        mistake("stopped at ∂E/∂y_j",
+                "That is ∂E/∂y_j (RHW's eq. 6), the derivative with respect to the hidden "
+                "unit's OUTPUT. One more factor, dy_j/dx_j = y_j(1 − y_j), gives ∂E/∂x_j.",
+                lambda d: d.W[2].T @ d.delta[2]),
+        mistake("output slope missing",
+                "The output unit's slope is missing: ∂E/∂x_out = (a − y) y_out(1 − y_out) "
+                "before it is sent back through the weights.",
+                lambda d: (d.W[2].T @ (d.a[2] - d.y)) * sigmoid_prime(d.z[1])),
+    ],
+    hint="Start at the output unit, ∂E/∂y = a − y for its case; multiply by the logistic "
+         "slope to get ∂E/∂x; send it back through the weight w_ji to each hidden unit.",
+    explanation="∂E/∂x_out,c = (a_c − y_c) a_c(1 − a_c), then ∂E/∂y_jc = w_out,j ∂E/∂x_out,c "
+                "and ∂E/∂x_jc = ∂E/∂y_jc · y_jc(1 − y_jc): BP1 and BP2 for one case, the "
+                "per-sample δ¹. A sum over cases needs no 1/m anywhere.")
+
+
+numeric(
+    id="ch12-input-gradient", chapter=12,
+    title="∂E/∂y_i for the input units",
+    prompt="RHW's eq. (6) sends ∂E/∂x_j back to any unit i that feeds unit j. Apply it one "
+           "layer further than backpropagation needs, to the six INPUT units of the 6-2-1 "
+           "network d['net'] (patterns d['x'], targets d['y'], E summed over the 64 cases): "
+           "how does E change with each input bit, case by case? Give ∂E/∂y_i as a (6, 64) "
+           "array, one column per case.",
+    setup=_rhw_state, answer=lambda d: d.W[1].T @ d.delta[1],
+    given_names=("net", "x", "y"), quantity="∂E/∂y_i for the input units",
+    mistakes=[
+        mistake("logistic slope at the inputs",
+                "You multiplied by y_i(1 − y_i) as if the inputs were logistic units. An "
+                "input unit passes its value on unchanged, so there is no slope to apply (and "
+                "for bits 0 and 1 that factor is 0 everywhere).",
+                lambda d: (d.W[1].T @ d.delta[1]) * d.x * (1 - d.x)),
+        mistake("derivative of the mean",
+                "You divided by m = 64. E sums the cases: case c's inputs affect only case "
+                "c's term, so ∂E/∂y_ic carries no 1/m.",
+                lambda d: d.W[1].T @ d.delta[1] / d.m),
+        mistake("hidden slope missing",
+                "The hidden units' slopes are missing: pass ∂E/∂y_j through y_j(1 − y_j) to "
+                "get ∂E/∂x_j before sending it to the inputs.",
+                lambda d: d.W[1].T @ (d.W[2].T @ d.delta[2])),
+    ],
+    hint="∂E/∂y_i = Σ_j ∂E/∂x_j w_ji, summed over the hidden units j, for each case.",
+    explanation="∂E/∂y_ic = Σ_j w_ji ∂E/∂x_jc, i.e. (W¹)ᵀ δ¹ column by column: BP2 without the "
+                "activation slope, because an input unit has no activation function.")
