@@ -200,8 +200,9 @@ def _shaped_like(value, want, what):
     if not _is_tree(want):
         return as_numbers(value, what)
     if not _is_tree(value):
-        raise Refusal(f"{what} is {_kind(value)}, but the exercise wants a "
-                      f"{type(want).__name__} of {len(want)} entries")
+        arr = as_numbers(value, what)          # text, None, huge...: the usual refusal
+        raise Refusal(f"{what} has shape {arr.shape} but should be a list of {len(want)} "
+                      f"entries, laid out like {_shape_text(want)}")
     if len(value) != len(want):
         raise Refusal(f"{what} has {len(value)} entries, but the exercise wants "
                       f"{len(want)} (one per {'layer' if len(want) > 2 else 'part'})")
