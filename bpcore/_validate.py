@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from . import activations, losses
+from . import losses
 
 
 def as_float_array(value, name, dtype=np.float64):
@@ -22,10 +22,6 @@ def as_float_array(value, name, dtype=np.float64):
         raise ValueError(f"{name} contains NaN or inf (first at index {tuple(int(i) for i in bad)}); "
                          "clean the data or lower the learning rate if training diverged")
     return arr
-
-
-def check_activation_name(name):
-    return activations.get(name).name
 
 
 def check_loss(name, output_activation):
@@ -82,8 +78,9 @@ def check_targets(y, loss, output_activation):
         off = np.abs(sums - 1.0)
         if off.max() > 1e-6:
             j = int(np.argmax(off))
-            raise ValueError(f"loss {loss!r} with a {output_activation} output needs each target column "
-                             f"to be a distribution summing to 1; column {j} sums to {sums[j]:g} "
+            raise ValueError(f"loss {loss!r} with a {output_activation} output needs each target "
+                             f"column to be a distribution summing to 1; column {j} sums to "
+                             f"{sums[j]:g} "
                              "(use one-hot targets, see bpcore.datasets.one_hot)")
 
 

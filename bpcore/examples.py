@@ -19,7 +19,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .engine import backprop, cost, forward, hidden_deltas, output_delta
+from .engine import (bias_gradients, cost, forward, hidden_deltas, output_delta,
+                     weight_gradients)
 from .network import Network
 
 __all__ = ["RunningExample", "running_example", "mazur_example", "network_state", "running",
@@ -90,14 +91,14 @@ def network_state(net, x, y, loss="mse"):
     fp = forward(net, x)
     L = net.n_layers
     deltas = hidden_deltas(net, fp, output_delta(net, fp, y, loss))
-    grads = backprop(net, x, y, loss)
+    grad_W, grad_b = weight_gradients(fp, deltas), bias_gradients(deltas)   # BP4, BP3
     layers = range(1, L + 1)
     return SimpleNamespace(
         net=net, x=x, y=y, loss=loss, L=L, m=x.shape[1],
         W={l: net.W(l) for l in layers}, b={l: net.b(l) for l in layers},
         z={l: fp.z(l) for l in layers}, a={l: fp.a(l) for l in range(L + 1)},
         delta={l: deltas.at(l) for l in layers},
-        grad_W={l: grads.W(l) for l in layers}, grad_b={l: grads.b(l) for l in layers},
+        grad_W={l: grad_W.at(l) for l in layers}, grad_b={l: grad_b.at(l) for l in layers},
         C=cost(net, x, y, loss))
 
 

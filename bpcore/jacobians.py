@@ -32,7 +32,7 @@ import numbers
 import numpy as np
 
 from . import _validate as v
-from .activations import ACTIVATIONS, softmax_jacobian
+from .activations import get as get_activation, softmax_jacobian
 from .engine import _check_net, _forward
 
 __all__ = ["activation_jacobian", "layer_jacobian", "jacobian_chain", "numerical_jacobian"]
@@ -67,11 +67,11 @@ def activation_jacobian(name, z):
     array([[ 0.25, -0.25],
            [-0.25,  0.25]])
     """
-    v.check_activation_name(name)
+    act = get_activation(name)
     z = _vector(z, "z")
     if name == "softmax":
         return softmax_jacobian(z)
-    return np.diag(ACTIVATIONS[name].prime(z))
+    return np.diag(act.prime(z))
 
 
 def _one_sample(net, x):

@@ -49,7 +49,9 @@ class Loss:
 
     ``per_sample(y, a, z, activation)`` is the loss of each sample, shape (m,), where
     ``activation`` is the output layer's :class:`~bpcore.activations.Activation`;
-    ``gradient(y, a)`` is dC_x/da^L, shape (n_L, m); ``sympy(y, a)`` the loss of one sample
+    ``gradient(y, a)`` is dC_x/da^L, shape (n_L, m); ``tex`` and ``tex_grad`` write the loss
+    and that gradient in TeX, and ``tex_grad_row(j, a, y, g)`` the gradient of output j
+    (1-based) with its numbers; ``sympy(y, a)`` the loss of one sample
     for lists of sympy expressions.  ``needs_probabilities``: the output activation must
     produce values in (0, 1) (``Activation.probability``), so that ln a is defined;
     ``unit_targets``: targets in [0, 1]; ``distribution_with``: output activations for which
@@ -62,7 +64,7 @@ class Loss:
     gradient: Callable
     tex: str
     tex_grad: str
-    grad_row: Callable
+    tex_grad_row: Callable
     sympy: Callable
     needs_probabilities: bool = False
     unit_targets: bool = False
@@ -78,10 +80,6 @@ class Loss:
     def matched(self):
         """The output activations with which delta^L = a - y."""
         return tuple(n for n, rule in self.shortcuts.items() if rule is _a_minus_y)
-
-    def tex_grad_row(self, j, a, y, g):
-        """dC/da^L_j with the numbers of output j (1-based) substituted, in TeX."""
-        return self.grad_row(j, a, y, g)
 
 
 LOSSES = {}
@@ -148,7 +146,7 @@ register(Loss(
     name="mse", per_sample=_mse, gradient=lambda y, a: a - y,
     tex=r"C = \tfrac{1}{2} \sum_j (y_j - a^{L}_j)^2",
     tex_grad=r"\frac{\partial C}{\partial a^{L}_j} = a^{L}_j - y_j",
-    grad_row=lambda j, a, y, g: (rf"\frac{{\partial C}}{{\partial a^{{L}}_{{{j}}}}} = "
+    tex_grad_row=lambda j, a, y, g: (rf"\frac{{\partial C}}{{\partial a^{{L}}_{{{j}}}}} = "
                                  rf"{number(a)} - {factor(y)} = {number(g)}"),
     sympy=lambda y, a: sympy.Rational(1, 2) * sympy.Add(*[(aj - yj) ** 2
                                                           for yj, aj in zip(y, a)])))
@@ -157,7 +155,7 @@ register(Loss(
     gradient=lambda y, a: -y / np.maximum(a, _TINY),
     tex=r"C = -\sum_j y_j \ln a^{L}_j",
     tex_grad=r"\frac{\partial C}{\partial a^{L}_j} = -\frac{y_j}{a^{L}_j}",
-    grad_row=lambda j, a, y, g: (rf"\frac{{\partial C}}{{\partial a^{{L}}_{{{j}}}}} = "
+    tex_grad_row=lambda j, a, y, g: (rf"\frac{{\partial C}}{{\partial a^{{L}}_{{{j}}}}} = "
                                  rf"-\frac{{{number(y)}}}{{{number(a)}}} = {number(g)}"),
     sympy=lambda y, a: -sympy.Add(*[yj * sympy.log(aj) for yj, aj in zip(y, a)]),
     needs_probabilities=True, unit_targets=True, distribution_with=("softmax",),
@@ -169,7 +167,7 @@ register(Loss(
     tex=r"C = -\sum_j \left[ y_j \ln a^{L}_j + (1 - y_j) \ln(1 - a^{L}_j) \right]",
     tex_grad=(r"\frac{\partial C}{\partial a^{L}_j} = "
               r"\frac{a^{L}_j - y_j}{a^{L}_j (1 - a^{L}_j)}"),
-    grad_row=lambda j, a, y, g: (rf"\frac{{\partial C}}{{\partial a^{{L}}_{{{j}}}}} = "
+    tex_grad_row=lambda j, a, y, g: (rf"\frac{{\partial C}}{{\partial a^{{L}}_{{{j}}}}} = "
                                  rf"\frac{{{number(a)} - {factor(y)}}}"
                                  rf"{{{number(a)}\,(1 - {number(a)})}} = {number(g)}"),
     sympy=lambda y, a: -sympy.Add(*[yj * sympy.log(aj) + (1 - yj) * sympy.log(1 - aj)

@@ -112,8 +112,8 @@ class Network:
         Initialisation: every W^l has entries drawn from N(0, gain/n_{l-1}), with the gain of
         the layer's activation record: 1 (LeCun's scaling, the one Nielsen's book calls the
         improved initialisation), and 2 for ReLU (He et al., 2015), so that the
-        pre-activations start with roughly unit variance.  Biases start at 0.  ``seed`` is an int or a
-        ``numpy.random.Generator``.
+        pre-activations start with roughly unit variance.  Biases start at 0.  ``seed`` is an
+        int or a ``numpy.random.Generator``.
 
         >>> Network.random([784, 30, 10], seed=1).sizes
         (784, 30, 10)
