@@ -1,7 +1,8 @@
 # make book: create .venv, install, build the HTML into _build/html
 # make test: install the dev requirements, build the book with -W -n, run every test
-#   (including the Binder check, tests/test_binder.py, a few minutes; BP_SKIP_BINDER=1
-#   skips it outside CI)
+#   (including the Binder check, tests/test_binder.py, and the fresh-reader check,
+#   tests/test_fresh_reader.py, a few minutes each; BP_SKIP_BINDER=1 and
+#   BP_SKIP_FRESH_READER=1 skip them outside CI)
 # make budget: time a cold and a warm build of a copy of the book, page sizes
 # make linkcheck: the link tests with external links fetched too (needs the network)
 PYTHON ?= python3

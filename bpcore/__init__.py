@@ -37,7 +37,8 @@ conventions), ``jacobians`` (the matrix view), ``exercises`` and ``quiz`` (self-
 ``tex`` (numbers and symbols in TeX), ``dom`` (the class names shared with the page's
 scripts), and, imported on demand because they load matplotlib or ipywidgets:
 ``steppers`` (a package, one module per stepper), ``diagrams``, ``figures`` (the chapters'
-figure code) and ``symbolic``.
+figure code) and ``symbolic``; also on demand, ``rhw`` (chapter 12's mirror-symmetry
+replication and its saved results).
 
 >>> import numpy as np, bpcore
 >>> net = bpcore.Network.random([2, 3, 1], activations="sigmoid", seed=0)
@@ -46,6 +47,9 @@ figure code) and ``symbolic``.
 >>> bpcore.relative_error(g, bpcore.numerical_gradients(net, x, y)) < 1e-8
 True
 """
+# Before the imports: modules such as rhw record it in their results.
+__version__ = "0.1.0"
+
 from . import activations, datasets, examples, jacobians, losses, notation
 from .engine import (ForwardPass, Gradients, Layers, backprop, bias_gradients, cost, forward,
                      hidden_deltas, output_delta, weight_gradients)
@@ -56,7 +60,6 @@ from .training import TrainingResult, accuracy, train
 # Last: the exercise catalog builds its reference answers with the API above.
 from . import exercises, quiz  # noqa: E402
 
-__version__ = "0.1.0"
 
 __all__ = [
     "Network", "ForwardPass", "Gradients", "Layers", "forward", "output_delta", "hidden_deltas",

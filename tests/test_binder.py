@@ -32,14 +32,13 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
 from _ci import IN_CI, skip_or_fail
+from _venv import execute, make_venv
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIREMENTS = ROOT / "requirements.txt"
@@ -132,47 +131,6 @@ def test_requirements_pin_every_line_exactly():
 
 # --- the fresh environment ------------------------------------------------------------
 
-# Run inside the fresh environment: execute one notebook with nbclient in the
-# `python3` kernel found by that environment's jupyter_client, and print a JSON
-# line with the kernel's own sys.prefix, the errors and the time taken.
-DRIVER = textwrap.dedent(
-    """
-    import json, sys, time
-    from pathlib import Path
-    import nbformat
-    from jupyter_client.kernelspec import KernelSpecManager
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
-    path, timeout = Path(sys.argv[1]), int(sys.argv[2])
-    spec = KernelSpecManager().get_kernel_spec("python3")
-    nb = nbformat.read(path, as_version=4)
-    probe = nbformat.v4.new_code_cell("import sys; print(sys.prefix)")
-    nb.cells.insert(0, probe)
-    client = NotebookClient(nb, kernel_name="python3", timeout=timeout, allow_errors=False,
-                            resources={"metadata": {"path": str(path.parent)}})
-    start, error = time.perf_counter(), None
-    try:
-        client.execute()
-    except CellExecutionError as exc:
-        error = str(exc)[-3000:]
-    seconds = time.perf_counter() - start
-    kernel_prefix = "".join(o.get("text", "") for o in probe.get("outputs", [])).strip()
-    errors = [
-        {"cell": i, "ename": o.get("ename"), "evalue": o.get("evalue")}
-        for i, cell in enumerate(nb.cells[1:])
-        if cell.cell_type == "code"
-        and "raises-exception" not in cell.metadata.get("tags", [])
-        for o in cell.get("outputs", [])
-        if o.get("output_type") == "error"
-    ]
-    print(json.dumps({"kernel_argv": spec.argv, "kernel_dir": spec.resource_dir,
-                      "kernel_prefix": kernel_prefix, "seconds": seconds,
-                      "error": error, "error_outputs": errors}))
-    """
-)
-
-
 @pytest.fixture(scope="module")
 def binder_env(tmp_path_factory):
     """A fresh venv with `pip install -r requirements.txt`; yields (venv, env vars, report)."""
@@ -184,41 +142,15 @@ def binder_env(tmp_path_factory):
         skip_or_fail(f"no python{version} found (runtime.txt asks for Python {version})")
 
     work = tmp_path_factory.mktemp("binder")
-    venv = work / "venv"
-    jupyter_home = work / "jupyter-user"
-    env = {
-        **os.environ,
-        "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
-        "VIRTUAL_ENV": str(venv),
-        # the environment's own kernels and config first; the user's kept out
-        "JUPYTER_PREFER_ENV_PATH": "1",
-        "JUPYTER_DATA_DIR": str(jupyter_home / "data"),
-        "JUPYTER_CONFIG_DIR": str(jupyter_home / "config"),
-        "JUPYTER_RUNTIME_DIR": str(jupyter_home / "runtime"),
-        "IPYTHONDIR": str(jupyter_home / "ipython"),
-        "MPLBACKEND": "Agg",
-        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-    }
-    env.pop("PYTHONPATH", None)
-    env.pop("PYTHONHOME", None)
-
-    def run(*args, timeout=INSTALL_TIMEOUT_S, cwd=ROOT):
-        done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-        if done.returncode != 0:
-            pytest.fail(f"`{' '.join(map(str, args))}` failed ({done.returncode}):\n"
-                        f"{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
-        return done.stdout
-
     start = time.perf_counter()
-    run(python, "-m", "venv", str(venv))
+    venv, env, run = make_venv(python, work, INSTALL_TIMEOUT_S)
     vpy = str(venv / "bin" / "python")
     # The same command Binder runs, from the repository root (for `-e .`).
-    run(vpy, "-m", "pip", "install", "--quiet", "-r", str(REQUIREMENTS))
+    run(vpy, "-m", "pip", "install", "--quiet", "-r", str(REQUIREMENTS), cwd=ROOT)
     install_seconds = time.perf_counter() - start
     run(vpy, "-m", "ipykernel", "install", "--sys-prefix", "--name", "python3",
         "--display-name", "Python 3 (ipykernel)")
     freeze = run(vpy, "-m", "pip", "freeze", "--all", "--exclude-editable")
-    (work / "driver.py").write_text(DRIVER, encoding="utf-8")
 
     report = {
         "python": run(vpy, "-c", "import sys; print(sys.version.split()[0])").strip(),
@@ -255,10 +187,9 @@ def test_fresh_environment_is_exactly_the_pins(binder_env):
 
 
 def _execute(binder_env, notebook: Path) -> dict:
-    """Run DRIVER on one notebook in the fresh environment; its JSON result."""
-    out = binder_env["run"](binder_env["python"], str(binder_env["driver"]), str(notebook),
-                            str(CELL_TIMEOUT_S), timeout=CELL_TIMEOUT_S * 4, cwd=notebook.parent)
-    return json.loads(out.strip().splitlines()[-1])
+    """Run the driver on one notebook in the fresh environment's python3 kernel."""
+    return execute(binder_env["run"], binder_env["python"], binder_env["driver"], notebook,
+                   "python3", CELL_TIMEOUT_S)
 
 
 def test_kernel_is_the_fresh_environment(binder_env):

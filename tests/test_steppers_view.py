@@ -227,3 +227,33 @@ def test_stepper_widget_with_choices_and_positions():
     assert all(linked(slider, "index", st, "selected_index") for st in inner)
     # with positions there is no "step n of m" counter in the heading
     assert "step 1 of 2" not in inner[0].children[0].children[0].value
+
+
+def _titles(box):
+    """The step titles shown in a Box of the ipywidgets 7 fallback, first view of each page."""
+    return [re.search(r"<strong>(.*?)</strong>", v.children[0].value).group(1)
+            for v in descendants(box) if dom.STEP in getattr(v, "_dom_classes", ())]
+
+
+def test_without_stack_the_kernel_switches_the_view(monkeypatch):
+    """ipywidgets 7 (Colab's) has no Stack: a Box holds the selected view, and moving the
+    slider, the Next button or the choice swaps it through the kernel."""
+    from bpcore.steppers import view
+    monkeypatch.setattr(view, "HAS_STACK", False)
+    a, b, c = (steppers.Step(t, f"<p>{t}</p>") for t in "ABC")
+    w = steppers.stepper_widget([[a, b, c], [c, b, a]], "Choices", "demo", choices=["x", "y"],
+                                start=1)
+    assert not stacks_of(w) and not any(isinstance(x, Link) for x in descendants(w))
+    choice, slider, nxt = one(w, "bp-choice"), one(w, "bp-step-slider"), one(w, "bp-next")
+    body = w.children[-1]
+    assert _titles(body) == ["B"]
+    slider.value = 2
+    assert _titles(body) == ["C"]
+    choice.index = 1
+    assert _titles(body) == ["A"]
+    slider.value = 0
+    nxt.click()
+    assert _titles(body) == ["B"] and slider.value == 1
+    flat = steppers.stepper_widget([a, b], "Flat", "demo")
+    one(flat, "bp-step-slider").value = 1
+    assert _titles(flat.children[-1]) == ["B"]

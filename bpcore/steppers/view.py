@@ -5,6 +5,10 @@ so the slider switches views in the browser alone: the built page needs no kerne
 class name the page script looks for comes from :mod:`bpcore.dom`; this module is the one
 place that puts them on widgets.
 
+Stack is new in ipywidgets 8.  Google Colab displays only ipywidgets 7 (its preinstalled
+7.7.1), so there a plain Box shows the selected view and the kernel, which Colab always
+has, swaps it when the control moves (``HAS_STACK`` is False; see :func:`_link`).
+
 >>> from bpcore import dom
 >>> step = Step("One", "<p>$a = 1$</p>")
 >>> w = stepper_widget([step, step], "Two views", "demo")
@@ -20,7 +24,9 @@ import ipywidgets as widgets
 from .. import dom
 from .model import Step
 
-__all__ = ["stepper_widget"]
+__all__ = ["stepper_widget", "HAS_STACK"]
+
+HAS_STACK = hasattr(widgets, "Stack")
 
 
 def _classes(widget, *names):
@@ -65,9 +71,29 @@ def _step_view(step, number, total, cache, counter=True):
     return _classes(widgets.VBox(children), dom.STEP)
 
 
-def _stack(steps, cache, counter=True):
+def _stack(views, selected):
+    """The views, one shown at a time: a Stack (ipywidgets 8), else a Box that holds the
+    selected view (ipywidgets 7, switched by the kernel through :func:`_link`)."""
+    if HAS_STACK:
+        return widgets.Stack(views, selected_index=selected)
+    return widgets.Box([views[selected]])
+
+
+def _link(control, trait, stack, views):
+    """Show ``views[control.<trait>]`` in ``stack`` whenever the control moves: a jslink
+    that works in a static page, or, without Stack, a kernel callback."""
+    if HAS_STACK:
+        widgets.jslink((control, trait), (stack, "selected_index"))
+        return
+
+    def show(change):
+        stack.children = (views[change["new"]],)
+    control.observe(show, names=trait)
+
+
+def _step_stack(steps, cache, start, counter=True):
     views = [_step_view(s, i + 1, len(steps), cache, counter) for i, s in enumerate(steps)]
-    return widgets.Stack(views, selected_index=0)
+    return _stack(views, start), views
 
 
 def _buttons(slider, step_name):
@@ -162,9 +188,8 @@ def stepper_widget(steps, title, kind="custom", *, choices=None, choice_descript
                         dom.STEP_CONTROLS)
     cache, inner = {}, []
     for group in groups:
-        stack = _stack(group, cache, counter=positions is None)
-        stack.selected_index = start
-        widgets.jslink((slider, trait), (stack, "selected_index"))
+        stack, views = _step_stack(group, cache, start, counter=positions is None)
+        _link(slider, trait, stack, views)
         inner.append(stack)
     header = widgets.HTML(f'<p class="{dom.STEPPER_TITLE}" style="margin:0.3em 0">'
                           f"<strong>{html.escape(title)}</strong></p>")
@@ -181,9 +206,9 @@ def stepper_widget(steps, title, kind="custom", *, choices=None, choice_descript
                          dom.FIGURE_GROUP),
                 stack]
             pages.append(widgets.VBox(parts))
-        body = widgets.Stack(pages, selected_index=0)
+        body = _stack(pages, 0)
         selectors = [_selector(choices, choice_description, choice_style)]
-        widgets.jslink((selectors[0], "index"), (body, "selected_index"))
+        _link(selectors[0], "index", body, pages)
     container = widgets.VBox([header, *selectors, controls, body],
                              layout=widgets.Layout(max_width="760px"))
     return _classes(container, dom.STEPPER, kind_class)

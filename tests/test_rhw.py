@@ -1,4 +1,5 @@
-"""Tests for experiments/rhw_mirror_symmetry.py and its saved results.
+"""Tests for bpcore.rhw (chapter 12's replication), its saved results and the script that
+writes them.
 
 Oracles: a plain-numpy transcription of Rumelhart, Hinton & Williams' equations (4)-(9),
 summing the per-case gradients of E with explicit loops, for the training rule; a fresh
@@ -7,12 +8,14 @@ forward pass for every number the results file records; and re-running two saved
 from __future__ import annotations
 
 import importlib.util
+import json
 import pathlib
 
 import numpy as np
 import pytest
 
 import bpcore
+from bpcore import rhw
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "experiments" / "rhw_mirror_symmetry.py"
@@ -23,9 +26,6 @@ def _load_script():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-rhw = _load_script()
 X, Y = bpcore.datasets.mirror_symmetry()
 
 
@@ -138,7 +138,6 @@ def test_mirror_ratios_agree_with_the_chapter_exercise():
 
 @pytest.fixture(scope="module")
 def results():
-    assert rhw.RESULTS.exists(), f"run {SCRIPT.relative_to(ROOT)} to create {rhw.RESULTS}"
     return rhw.load_results()
 
 
@@ -177,3 +176,23 @@ def test_two_saved_seeds_reproduce(results):
         for t, s in saved["sweeps"].items():
             assert abs(again["sweeps"][t] - s) <= 2, (saved["seed"], t)
         np.testing.assert_allclose(again["weights"][0], saved["weights"][0], atol=1e-3)
+
+
+def test_the_script_writes_what_load_results_reads(tmp_path, capsys):
+    out = tmp_path / "rhw.json"
+    script = _load_script()
+    assert script.DEFAULT_OUT == ROOT / "bpcore" / "data" / rhw.RESULTS
+    script.main(["--seeds", "2", "--max-sweeps", "30", "--out", str(out), "--no-progress"])
+    assert f"wrote {out}" in capsys.readouterr().out
+    written = rhw.load_results(out)
+    assert written == json.loads(out.read_text(encoding="utf-8"))
+    assert written["parameters"]["n_seeds"] == 2 and written["parameters"]["max_sweeps"] == 30
+    for saved in written["runs"]:
+        again = rhw.run_seed(saved["seed"], max_sweeps=30)
+        assert again == saved
+
+
+def test_the_script_refuses_zero_seeds(tmp_path):
+    with pytest.raises(SystemExit):
+        _load_script().main(["--seeds", "0", "--out", str(tmp_path / "x.json")])
+    assert not (tmp_path / "x.json").exists()
