@@ -33,7 +33,10 @@ Modules
 derivative, TeX and sympy form; adding one is one ``register`` call), ``datasets`` (XOR,
 mirror symmetry, 8x8 digits), ``examples`` (the running example, Mazur's network, the
 data namespaces the exercises share), ``notation`` (converting between the sources'
-conventions), ``jacobians`` (the matrix view), ``exercises`` and ``quiz`` (self-study),
+conventions), ``jacobians`` (the matrix view), ``checkpointing`` (backpropagation that keeps
+every k-th activation and recomputes the rest), ``exercises`` and ``quiz`` (self-study),
+``autodiff`` (the book's reverse-mode automatic differentiation: ``Value``, ``Tensor``,
+``gradients``, forward mode; chapter 13),
 ``tex`` (numbers and symbols in TeX), ``dom`` (the class names shared with the page's
 scripts), and, imported on demand because they load matplotlib or ipywidgets:
 ``steppers`` (a package, one module per stepper), ``diagrams``, ``figures`` (the chapters'
@@ -56,6 +59,8 @@ from .engine import (ForwardPass, Gradients, Layers, backprop, bias_gradients, c
 from .gradcheck import numerical_gradients, relative_error
 from .network import Network
 from .training import TrainingResult, accuracy, train
+from . import autodiff  # records graphs; reads the registries above
+from . import checkpointing
 
 # Last: the exercise catalog builds its reference answers with the API above.
 from . import exercises, quiz  # noqa: E402
@@ -65,5 +70,6 @@ __all__ = [
     "Network", "ForwardPass", "Gradients", "Layers", "forward", "output_delta", "hidden_deltas",
     "weight_gradients", "bias_gradients", "backprop", "cost", "numerical_gradients",
     "relative_error", "train", "TrainingResult", "accuracy", "activations", "losses",
-    "datasets", "examples", "exercises", "quiz", "notation", "jacobians",
+    "datasets", "examples", "exercises", "quiz", "notation", "jacobians", "autodiff",
+    "checkpointing",
 ]

@@ -7,6 +7,7 @@ import numbers
 import numpy as np
 
 from . import losses
+from .activations import ACTIVATIONS
 
 
 def as_float_array(value, name, dtype=np.float64):
@@ -17,7 +18,7 @@ def as_float_array(value, name, dtype=np.float64):
         arr = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be a numeric array; could not convert it ({exc})") from None
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise ValueError(f"{name} contains NaN or inf (first at index {tuple(int(i) for i in bad)}); "
                          "clean the data or lower the learning rate if training diverged")
@@ -25,7 +26,12 @@ def as_float_array(value, name, dtype=np.float64):
 
 
 def check_loss(name, output_activation):
-    allowed = losses.get(name).outputs()
+    record = losses.get(name)
+    # the rule of Loss.outputs() for this one activation; the list is built for the message
+    activation = ACTIVATIONS.get(output_activation)
+    if not record.needs_probabilities or (activation is not None and activation.probability):
+        return name
+    allowed = record.outputs()
     if output_activation not in allowed:
         raise ValueError(f"loss {name!r} needs outputs in (0, 1) so that ln a is defined, but the "
                          f"output layer uses {output_activation!r}; use one of "
@@ -75,9 +81,9 @@ def check_targets(y, loss, output_activation):
                          f"{low:g} to {high:g}")
     if output_activation in record.distribution_with:
         sums = y.sum(axis=0)
-        off = np.abs(sums - 1.0)
-        if off.max() > 1e-6:
-            j = int(np.argmax(off))
+        # |sum - 1| is largest at the smallest or the largest sum
+        if max(abs(sums.min() - 1.0), abs(sums.max() - 1.0)) > 1e-6:
+            j = int(np.argmax(np.abs(sums - 1.0)))
             raise ValueError(f"loss {loss!r} with a {output_activation} output needs each target "
                              f"column to be a distribution summing to 1; column {j} sums to "
                              f"{sums[j]:g} "

@@ -13,6 +13,8 @@ weight matrices, input side first.
 """
 from __future__ import annotations
 
+import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,14 +115,19 @@ def _check_fp(net, fp):
 # ---------------------------------------------------------------------------------------
 # Trusted internals: 2-D arrays that have passed validation.
 
-def _forward(net, x):
+def _forward(net, x, buffers=None):
+    """The lists (zs, activations) for a validated 2-D ``x``.
+
+    Every z^l is a new array, unless ``buffers`` (see :func:`_buffers`; _backprop's alone)
+    gives the work buffer to write it into.
+    """
     zs, activations = [], [x]
-    a = x
-    for i in range(net.n_layers):
-        z = net.weights[i] @ a + net.biases[i][:, None]
-        a = ACTIVATIONS[net.activations[i]].f(z)
+    for i in range(net.n_layers):  # layer l = i + 1
+        out = None if buffers is None else buffers.zs[i]
+        z = np.matmul(net.weights[i], activations[i], out=out)   # W^l a^{l-1}
+        z += net.biases[i][:, None]                               # + b^l, in place
         zs.append(z)
-        activations.append(a)
+        activations.append(ACTIVATIONS[net.activations[i]].f(z))  # a^l = f^l(z^l)
     return zs, activations
 
 
@@ -136,33 +143,113 @@ def _output_delta(activation, loss, z, a, y):
     return ACTIVATIONS[activation].backward(z, a, record.gradient(y, a))
 
 
-def _hidden_deltas(net, zs, activations, delta_L):
+def _times_f_prime(activation, z, a, upstream):
+    """J_f(z)^T upstream, written over ``upstream``, a product the engine has just made: the
+    Hadamard product upstream (.) f'(z) for an element-wise f, the activation's own rule
+    otherwise (softmax: the full Jacobian)."""
+    record = ACTIVATIONS[activation]
+    if record.backward_rule is None:
+        upstream *= record.derivative(z, a)
+    else:
+        upstream[...] = record.backward(z, a, upstream)
+    return upstream
+
+
+def _hidden_deltas(net, zs, activations, delta_L, buffers=None):
     L = net.n_layers
     deltas = [None] * L
     deltas[L - 1] = delta_L
     for i in range(L - 2, -1, -1):  # layer l = i + 1, from L - 1 down to 1
-        upstream = net.weights[i + 1].T @ deltas[i + 1]
-        deltas[i] = ACTIVATIONS[net.activations[i]].backward(zs[i], activations[i + 1], upstream)
+        out = None if buffers is None else buffers.deltas[i]
+        upstream = np.matmul(net.weights[i + 1].T, deltas[i + 1], out=out)
+        deltas[i] = _times_f_prime(net.activations[i], zs[i], activations[i + 1], upstream)
     return deltas
 
 
-def _bp3(delta):
-    return delta.mean(axis=1)
+def _over_m(delta, out=None):
+    # dC/dz^l_x = delta^l_x / m: the cost is the mean over the m samples (columns)
+    return np.multiply(delta, 1.0 / delta.shape[1], out=out)
 
 
-def _bp4(delta, a_in):
-    # 1/m scales delta, the smaller of the two factors, before the product
-    return (delta * (1.0 / delta.shape[1])) @ a_in.T
+def _bp3(delta_over_m):
+    # dC/db^l = sum over the samples of delta^l_x / m
+    return delta_over_m.sum(axis=1)
+
+
+def _bp4(delta_over_m, a_in, out=None):
+    # dC/dW^l = (delta^l / m) (a^{l-1})^T, the m outer products summed by one matrix product
+    return np.matmul(delta_over_m, a_in.T, out=out)
 
 
 def _backprop(net, x, y, loss):
-    zs, activations = _forward(net, x)
+    """Forward pass, BP1, BP2, then BP3 and BP4 layer by layer, for validated 2-D x and y.
+    z^l and delta^l live in this thread's work buffers; the gradients are new arrays."""
     L = net.n_layers
+    buffers = _buffers(net, x.shape[1])
+    zs, activations = _forward(net, x, buffers)
+    # BP1: delta^L = dC_x/da^L (.) f'(z^L), one column per sample
     delta_L = _output_delta(net.activations[L - 1], loss, zs[L - 1], activations[L], y)
-    deltas = _hidden_deltas(net, zs, activations, delta_L)
-    grad_W = tuple(_bp4(deltas[i], activations[i]) for i in range(L))
-    grad_b = tuple(_bp3(deltas[i]) for i in range(L))
-    return Gradients(grad_W, grad_b)
+    # BP2: delta^l = ((W^{l+1})^T delta^{l+1}) (.) f'(z^l), for l = L-1 down to 1
+    deltas = _hidden_deltas(net, zs, activations, delta_L, buffers)
+    grad_W, grad_b = _new_arrays([W.shape for W in net.weights], net.dtype), []
+    for i, delta in enumerate(deltas):  # layer l = i + 1
+        # delta^l / m, written over delta^l when that is the engine's own array (l < L)
+        delta_over_m = _over_m(delta, out=delta if i < L - 1 else None)
+        # BP3: dC/db^l = (1/m) sum_x delta^l_x
+        grad_b.append(_bp3(delta_over_m))
+        # BP4: dC/dW^l = (1/m) delta^l (a^{l-1})^T
+        _bp4(delta_over_m, activations[i], out=grad_W[i])
+    return Gradients(tuple(grad_W), tuple(grad_b))
+
+
+def _new_arrays(shapes, dtype):
+    """New arrays of the given shapes, views of one new allocation: one request to the
+    allocator instead of one per array, which numpy backs with huge pages above 4 MiB."""
+    sizes = [math.prod(shape) for shape in shapes]
+    flat = np.empty(sum(sizes), dtype)
+    arrays, start = [], 0
+    for shape, size in zip(shapes, sizes):
+        arrays.append(flat[start:start + size].reshape(shape))
+        start += size
+    return arrays
+
+
+# ---------------------------------------------------------------------------------------
+# Work buffers.  glibc's malloc hands large freed blocks back to the OS; in a fresh process
+# that made every call map and zero its z^l and delta^l again (thousands of page faults per
+# call on 784-512-512-10 with m = 256).  So _backprop writes z^l and delta^l into buffers
+# it keeps between calls: per thread (threads never share them), for the _KEEP most recent
+# (layer sizes, m, dtype), each at most _MAX_BYTES.  Nothing returned to a caller is a view
+# of a buffer: every call's gradients are new arrays.
+
+_KEEP = 2
+_MAX_BYTES = 16 * 2**20
+_local = threading.local()
+
+
+class _Buffers:
+    """z^l and delta^l, each (n_l, m) for l = 1..L, carved out of one allocation."""
+
+    def __init__(self, sizes, m, dtype):
+        shapes = [(n, m) for n in sizes[1:]]
+        arrays = _new_arrays(shapes + shapes, dtype)
+        self.zs, self.deltas = arrays[:len(shapes)], arrays[len(shapes):]
+
+
+def _buffers(net, m):
+    """This thread's :class:`_Buffers` for ``net``'s layer sizes and batch size m, or None
+    (new arrays every call) when they would take more than _MAX_BYTES."""
+    kept = _local.__dict__.setdefault("kept", {})  # (sizes, m, dtype) -> buffers, oldest first
+    key = (net.sizes, m, net.dtype)
+    buffers = kept.pop(key, None)
+    if buffers is None:
+        if 2 * sum(net.sizes[1:]) * m * np.dtype(net.dtype).itemsize > _MAX_BYTES:
+            return None
+        buffers = _Buffers(*key)
+        if len(kept) == _KEEP:
+            del kept[next(iter(kept))]
+    kept[key] = buffers
+    return buffers
 
 
 def _evaluate(net, x, y, loss):
@@ -179,11 +266,12 @@ def _cost(net, x, y, loss):
 def _inputs(net, x, y=None, loss=None):
     """Validate x (and y for ``loss``) against ``net``; return 2-D arrays and was-1-D flag."""
     _check_net(net)
-    x2, single = v.columns(x, "x", net.sizes[0], net.dtype)
+    n_0, n_L = net.weights[0].shape[1], net.weights[-1].shape[0]
+    x2, single = v.columns(x, "x", n_0, net.dtype)
     if y is None:
         return x2, None, single
     v.check_loss(loss, net.activations[-1])
-    y2, _ = v.columns(y, "y", net.sizes[-1], net.dtype, m=x2.shape[1])
+    y2, _ = v.columns(y, "y", n_L, net.dtype, m=x2.shape[1])
     v.check_targets(y2, loss, net.activations[-1])
     return x2, y2, single
 
@@ -295,7 +383,8 @@ def weight_gradients(fp, deltas):
         raise TypeError(f"expected the ForwardPass returned by bpcore.forward, got "
                         f"{type(fp).__name__}")
     deltas = _check_deltas(deltas, [z.shape for z in fp.zs])
-    return Layers(_bp4(_col(delta), _col(fp.activations[i])) for i, delta in enumerate(deltas))
+    return Layers(_bp4(_over_m(_col(delta)), _col(fp.activations[i]))
+                  for i, delta in enumerate(deltas))
 
 
 def bias_gradients(deltas):
@@ -305,7 +394,7 @@ def bias_gradients(deltas):
     [array([2., 2.])]
     """
     deltas = _check_deltas(deltas)
-    return Layers(_bp3(_col(d)) for d in deltas)
+    return Layers(_bp3(_over_m(_col(d))) for d in deltas)
 
 
 def backprop(net, x, y, loss="mse"):
@@ -314,7 +403,9 @@ def backprop(net, x, y, loss="mse"):
     ``x`` is (n_0, m) and ``y`` is (n_L, m), one column per sample (or 1-D for one sample).
     Returns :class:`Gradients` whose arrays have the shapes of ``net.weights`` and
     ``net.biases``, averaged over the m samples, because C is the mean of the per-sample
-    losses.
+    losses.  They are new arrays on every call, and ``x`` and ``y`` are only read; the
+    z^l and delta^l in between go into work buffers that each thread keeps for its two
+    most recent (layer sizes, m), so calls from several threads at once are safe.
 
     >>> net = Network.random([2, 3, 1], seed=0)
     >>> g = backprop(net, np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[1.0, 0.0]]))

@@ -55,12 +55,13 @@ LEARNING_RATE = EPSILON * N_CASES   # the same step on bpcore's mean cost C = E 
 TOLERANCES = (0.5, 0.4, 0.2, 0.1)   # max |y - d| below which the task counts as solved
 MAIN_TOLERANCE = 0.5                # every output on the right side of 0.5
 MAX_SWEEPS = 20_000
+LOSSES = ("mse", "binary_cross_entropy")   # the costs run_seed accepts; "mse" is the paper's
 RESULTS = "rhw_mirror_symmetry.json"   # in bpcore/data/
 CROSS_ENTROPY_RESULTS = "rhw_cross_entropy.json"   # chapter 14's reruns, in bpcore/data/
 
 __all__ = ["initial_network", "max_error", "run_seed", "mirror_analysis", "run",
            "load_results", "EPSILON", "ALPHA", "INIT_RANGE", "LEARNING_RATE", "TOLERANCES",
-           "MAIN_TOLERANCE", "MAX_SWEEPS", "RESULTS", "CROSS_ENTROPY_RESULTS"]
+           "MAIN_TOLERANCE", "MAX_SWEEPS", "LOSSES", "RESULTS", "CROSS_ENTROPY_RESULTS"]
 
 
 def initial_network(seed):
@@ -90,9 +91,10 @@ def run_seed(seed, max_sweeps=MAX_SWEEPS, tolerances=TOLERANCES, *, loss="mse",
              learning_rate=LEARNING_RATE):
     """Train one seed as RHW did; return a JSON-ready record.
 
-    ``loss`` is the cost that training minimises ("mse", the paper's, or
-    "binary_cross_entropy") and ``learning_rate`` the step on bpcore's mean cost; everything
-    else (initial weights, full batch, momentum ``ALPHA``, the criterion) is the paper's.
+    ``loss`` is the cost that training minimises, one of ``LOSSES`` ("mse", the paper's, or
+    "binary_cross_entropy"; ValueError otherwise), and ``learning_rate`` the step on
+    bpcore's mean cost; everything else (initial weights, full batch, momentum ``ALPHA``,
+    the criterion) is the paper's.
 
     Keys: ``seed``; ``sweeps`` maps each tolerance (as a string, "0.5") to the first sweep
     after which max |y - d| < tolerance, or None; ``sweeps_run``; ``solved`` (the main
@@ -103,6 +105,11 @@ def run_seed(seed, max_sweeps=MAX_SWEEPS, tolerances=TOLERANCES, *, loss="mse",
     record has the same keys for either ``loss``: ``final_E`` is RHW's quadratic E whatever
     cost was trained.
     """
+    if loss not in LOSSES:
+        hint = (" ('cross_entropy' on the one sigmoid output counts only the symmetric "
+                "patterns, whose target is 1)" if loss == "cross_entropy" else "")
+        raise ValueError(f"loss must be one of {', '.join(repr(n) for n in LOSSES)} for the "
+                         f"network's single sigmoid output, got {loss!r}{hint}")
     tolerances = tuple(sorted(tolerances, reverse=True))
     x, y = mirror_symmetry()
     first = {tol: None for tol in tolerances}

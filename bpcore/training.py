@@ -169,15 +169,26 @@ def _readonly_view(work):
 
 def _sgd_epoch(work, velocity, x, y, loss, order, batch_size, learning_rate, momentum,
                weight_decay):
-    """One sweep through the columns of (x, y) in ``order``, updating ``work`` in place."""
+    """One sweep through the columns of (x, y) in ``order``, updating ``work`` in place.
+
+    x and y were validated once by :func:`train`; every batch goes straight to the trusted
+    ``_backprop``.
+    """
     for start in range(0, x.shape[1], batch_size):
         cols = order[start:start + batch_size]
         g = _backprop(work, x[:, cols], y[:, cols], loss)
         for W, b, (vel_W, vel_b), grad_W, grad_b in zip(work.weights, work.biases, velocity,
                                                         g.weights, g.biases):
+            # Delta(t) = -learning_rate * (g + weight_decay * W) + momentum * Delta(t-1),
+            # computed in place: g is this batch's own new array, and work's arrays and the
+            # velocities are this training run's private copies
+            if weight_decay:
+                grad_W += weight_decay * W
+            grad_W *= learning_rate
+            grad_b *= learning_rate
             vel_W *= momentum
-            vel_W -= learning_rate * (grad_W + weight_decay * W)
+            vel_W -= grad_W
             vel_b *= momentum
-            vel_b -= learning_rate * grad_b
-            W += vel_W  # in place: work's arrays are this function's private copies
+            vel_b -= grad_b
+            W += vel_W
             b += vel_b

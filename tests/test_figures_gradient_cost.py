@@ -56,3 +56,61 @@ def test_time_gradients_reports_per_call_seconds_from_the_clock():
 def test_time_gradients_refuses_an_empty_list():
     with pytest.raises(ValueError, match="at least one network"):
         gradient_cost.time_gradients([], np.ones((2, 1)), np.ones((2, 1)))
+
+
+# -- Chapter 15: the passes timed apart ------------------------------------------------------
+
+@pytest.mark.parametrize("out_act,loss", bpcore.losses.pairs())
+def test_backward_pass_is_backprop_without_its_forward_pass(out_act, loss):
+    from _helpers import random_targets
+    rng = np.random.default_rng(2)
+    net = bpcore.Network.random([3, 4, 4, 2], ["tanh", "relu", out_act], seed=rng)
+    x, y = rng.normal(size=(3, 5)), random_targets(rng, loss, out_act, 2, 5)
+    g = gradient_cost.backward_pass(net, bpcore.forward(net, x), y, loss)
+    reference = bpcore.backprop(net, x, y, loss)
+    for a, b in zip(g.weights + g.biases, reference.weights + reference.biases):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_time_calls_interleaves_and_keeps_the_fastest_repeat():
+    order = []
+    readings = iter([0.0, 1.0, 1.0, 4.0,      # repeat 1: f 1 s, g 3 s for 2 calls
+                     4.0, 8.0, 8.0, 9.0])     # repeat 2: f 4 s, g 1 s
+    fns = [lambda: order.append("f"), lambda: order.append("g")]
+    best = gradient_cost.time_calls(fns, repeats=2, calls=2, clock=lambda: next(readings))
+    np.testing.assert_allclose(best, [0.5, 0.5])
+    assert order == ["f", "g"] + ["f", "f", "g", "g"] * 2     # warm-up, then interleaved
+
+
+def test_time_calls_limits_the_blas_threads_while_timing():
+    from threadpoolctl import threadpool_info
+    seen = []
+    gradient_cost.time_calls([lambda: seen.append(
+        [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"])],
+        repeats=1, calls=1, threads=1)
+    assert seen and all(t == [1] * len(t) for t in seen)
+
+
+def test_time_passes_reports_per_call_seconds_from_the_clock():
+    ticks = itertools.count()
+    nets = [bpcore.Network.random([2, h, 2], seed=h) for h in (2, 3)]
+    x, y = np.ones((2, 1)), np.full((2, 1), 0.5)
+    times = gradient_cost.time_passes(nets, x, y, repeats=2, calls=4,
+                                      clock=lambda: float(next(ticks)))
+    assert times.sizes == ((2, 2, 2), (2, 3, 2))
+    for seconds in (times.forward, times.backward, times.gradient):
+        np.testing.assert_allclose(seconds, 0.25)
+    np.testing.assert_allclose(times.ratio, 1.0)
+
+
+def test_the_timers_refuse_bad_input():
+    with pytest.raises(ValueError, match="at least one function to time"):
+        gradient_cost.time_calls([])
+    with pytest.raises(TypeError, match="got int; wrap a call as lambda: f\\(x\\)"):
+        gradient_cost.time_calls([lambda: None, 3])
+    with pytest.raises(ValueError, match="threads must be a positive integer, got 0"):
+        gradient_cost.time_calls([lambda: None], threads=0)
+    with pytest.raises(ValueError, match="repeats must be a positive integer"):
+        gradient_cost.time_calls([lambda: None], repeats=0)
+    with pytest.raises(ValueError, match="at least one network"):
+        gradient_cost.time_passes([], np.ones((2, 1)), np.ones((2, 1)))

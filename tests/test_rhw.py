@@ -196,3 +196,167 @@ def test_the_script_refuses_zero_seeds(tmp_path):
     with pytest.raises(SystemExit):
         _load_script().main(["--seeds", "0", "--out", str(tmp_path / "x.json")])
     assert not (tmp_path / "x.json").exists()
+
+
+# --------------------------------------------------------------------------------------
+# Chapter 14: the cost and the learning rate as parameters, and the reruns of the failed
+# seeds with binary cross-entropy (experiments/rhw_cross_entropy.py and its saved file).
+
+CE_SCRIPT = ROOT / "experiments" / "rhw_cross_entropy.py"
+
+
+def _load_ce_script():
+    spec = importlib.util.spec_from_file_location("rhw_cross_entropy", CE_SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _sweeps_with_cost(net, n_sweeps, epsilon, cross_entropy, alpha=0.9):
+    """RHW's rule on a cost summed over the cases, case by case: the quadratic error's
+    dE/dx_out = (y - d) y (1 - y), or binary cross-entropy's, whose derivative with respect
+    to the output unit's total input is y - d (the logistic slope cancels)."""
+    params = [np.array(p) for p in (net.W(1), net.b(1), net.W(2), net.b(2))]
+    velocity = [np.zeros_like(p) for p in params]
+    for _ in range(n_sweeps):
+        grads = [np.zeros_like(p) for p in params]
+        W1_, b1_, W2_, b2_ = params
+        for c in range(X.shape[1]):
+            inp, d = X[:, c], Y[:, c]
+            hid = _logistic(W1_ @ inp + b1_)
+            out = _logistic(W2_ @ hid + b2_)
+            dE_dx_out = (out - d) if cross_entropy else (out - d) * out * (1 - out)
+            dE_dx_hid = (W2_.T @ dE_dx_out) * hid * (1 - hid)
+            grads[0] += np.outer(dE_dx_hid, inp)
+            grads[1] += dE_dx_hid
+            grads[2] += np.outer(dE_dx_out, hid)
+            grads[3] += dE_dx_out
+        for p, vel, g in zip(params, velocity, grads):
+            vel *= alpha
+            vel -= epsilon * g
+            p += vel
+    return params
+
+
+@pytest.mark.parametrize("loss,rate", [("binary_cross_entropy", 1.6), ("mse", 1.6),
+                                       ("binary_cross_entropy", 6.4)])
+def test_run_seed_trains_the_given_cost_at_the_given_rate(loss, rate):
+    record = rhw.run_seed(5, max_sweeps=20, loss=loss, learning_rate=rate)
+    W1, b1, W2, b2 = _sweeps_with_cost(rhw.initial_network(5), 20, rate / 64,
+                                       cross_entropy=(loss == "binary_cross_entropy"))
+    assert record["sweeps_run"] == 20
+    np.testing.assert_allclose(record["weights"][0], W1, atol=1e-6)    # saved to 6 decimals
+    np.testing.assert_allclose(record["weights"][1], W2, atol=1e-6)
+    np.testing.assert_allclose(record["biases"][0], b1, atol=1e-6)
+    np.testing.assert_allclose(record["biases"][1], b2, atol=1e-6)
+    out = _logistic(W2 @ _logistic(W1 @ X + b1[:, None]) + b2[:, None])
+    assert record["final_E"] == pytest.approx(0.5 * np.sum((out - Y) ** 2), rel=1e-9)
+
+
+def test_the_defaults_are_the_papers_quadratic_cost_and_rate():
+    assert rhw.run_seed(2, 30) == rhw.run_seed(2, 30, loss="mse",
+                                               learning_rate=rhw.EPSILON * 64)
+    p = rhw.run([2], max_sweeps=5, progress=False)["parameters"]
+    assert p["loss"] == "mse" and p["epsilon_on_sum"] == 0.1 and p["learning_rate_on_mean"] == 6.4
+    p = rhw.run([2], max_sweeps=5, progress=False, loss="binary_cross_entropy",
+                learning_rate=1.6)["parameters"]
+    assert p["loss"] == "binary_cross_entropy" and p["learning_rate_on_mean"] == 1.6
+    assert p["epsilon_on_sum"] == 0.025
+
+
+def test_run_seed_refuses_a_cost_the_single_sigmoid_output_cannot_use():
+    with pytest.raises(ValueError, match=r"loss must be one of 'mse', 'binary_cross_entropy' "
+                                         r".* got 'cross_entropy' \('cross_entropy' on the "
+                                         r"one sigmoid output counts only the symmetric"):
+        rhw.run_seed(1, 5, loss="cross_entropy")
+    with pytest.raises(ValueError, match=r"got 'hinge'$"):
+        rhw.run_seed(1, 5, loss="hinge")
+    with pytest.raises(ValueError, match=r"learning_rate must be a positive number, got -1"):
+        rhw.run_seed(1, 5, learning_rate=-1)
+
+
+@pytest.fixture(scope="module")
+def reruns():
+    return rhw.load_results(name=rhw.CROSS_ENTROPY_RESULTS)
+
+
+def test_the_reruns_are_of_chapter_12s_failed_seeds_with_the_papers_other_settings(results,
+                                                                                   reruns):
+    p = reruns["parameters"]
+    assert p["failed_seeds"] == [r["seed"] for r in results["runs"] if not r["solved"]]
+    assert p["max_sweeps"] == results["parameters"]["max_sweeps"]
+    assert p["alpha"] == rhw.ALPHA and p["init_range"] == rhw.INIT_RANGE
+    assert p["losses"] == list(rhw.LOSSES) and 6.4 in p["rates"] and 1.6 in p["rates"]
+    settings = [(s["loss"], s["learning_rate"]) for s in reruns["scan"]]
+    assert settings == [(loss, rate) for loss in p["losses"] for rate in p["rates"]]
+    for s in reruns["scan"]:
+        assert [r["seed"] for r in s["runs"]] == p["failed_seeds"]
+    for s in reruns["all_seeds"]:
+        assert [r["seed"] for r in s["runs"]] == list(range(p["n_seeds"]))
+
+
+def test_the_papers_setting_in_the_scan_is_chapter_12s_saved_run(results, reruns):
+    saved = {r["seed"]: r for r in results["runs"]}
+    paper = next(s for s in reruns["scan"] if (s["loss"], s["learning_rate"]) == ("mse", 6.4))
+    assert paper["solved"] == 0
+    for r in paper["runs"]:
+        assert r["sweeps"] == saved[r["seed"]]["sweeps"]          # never solved: all None
+        assert r["final_E"] == pytest.approx(saved[r["seed"]]["final_E"], rel=1e-6)
+        np.testing.assert_allclose(r["weights"][0], saved[r["seed"]]["weights"][0], atol=1e-3)
+
+
+def test_every_rerun_record_is_consistent(reruns):
+    cap = reruns["parameters"]["max_sweeps"]
+    for part in ("scan", "all_seeds"):
+        for s in reruns[part]:
+            assert s["solved"] == sum(r["solved"] for r in s["runs"])
+            for r in s["runs"]:
+                assert r["solved"] == (r["sweeps"]["0.5"] is not None)
+                assert r["sweeps_run"] == (r["sweeps"]["0.1"] or cap)
+                if not r["solved"]:
+                    assert r["final_max_error"] >= 0.5 - 1e-4
+                elif r["sweeps"]["0.1"] is not None:
+                    assert r["final_max_error"] < 0.1 + 1e-4
+    for s in reruns["scan"]:
+        for r in s["runs"]:
+            out = bpcore.forward(bpcore.Network(r["weights"], r["biases"], "sigmoid"), X).output
+            assert r["final_max_error"] == pytest.approx(np.max(np.abs(out - Y)), abs=1e-4)
+            assert r["final_E"] == pytest.approx(0.5 * np.sum((out - Y) ** 2), rel=1e-3,
+                                                 abs=1e-4)
+
+
+def test_two_saved_reruns_reproduce(reruns):
+    solved = sorted(((s["loss"], s["learning_rate"], r) for s in reruns["scan"]
+                     for r in s["runs"] if r["solved"]), key=lambda t: t[2]["sweeps_run"])
+    for loss, rate, saved in solved[:2]:
+        again = rhw.run_seed(saved["seed"], reruns["parameters"]["max_sweeps"], loss=loss,
+                             learning_rate=rate)
+        for t, sweep in saved["sweeps"].items():      # allow for last-bit changes in numpy
+            assert abs(again["sweeps"][t] - sweep) <= 2, (saved["seed"], loss, rate, t)
+        np.testing.assert_allclose(again["weights"][0], saved["weights"][0], atol=1e-3)
+
+
+def test_the_cross_entropy_script_writes_what_load_results_reads(tmp_path, capsys):
+    out = tmp_path / "ce.json"
+    script = _load_ce_script()
+    assert script.DEFAULT_OUT == ROOT / "bpcore" / "data" / rhw.CROSS_ENTROPY_RESULTS
+    script.main(["--seeds", "2", "--max-sweeps", "15", "--rates", "1.6", "--out", str(out),
+                 "--no-progress"])
+    printed = capsys.readouterr().out
+    assert f"wrote {out}" in printed
+    assert "scan: binary_cross_entropy at learning rate 1.6" in printed
+    written = rhw.load_results(out)
+    assert written == json.loads(out.read_text(encoding="utf-8"))
+    assert written["parameters"]["rates"] == [1.6] and written["parameters"]["n_seeds"] == 2
+    scan = written["scan"][1]
+    assert (scan["loss"], scan["learning_rate"]) == ("binary_cross_entropy", 1.6)
+    again = rhw.run_seed(scan["runs"][0]["seed"], 15, loss="binary_cross_entropy",
+                         learning_rate=1.6)
+    assert {k: again[k] for k in scan["runs"][0]} == scan["runs"][0]
+    assert set(written["all_seeds"][0]["runs"][0]) == set(script.ALL_KEYS)
+
+
+def test_the_cross_entropy_script_refuses_a_bad_rate(tmp_path):
+    with pytest.raises(SystemExit):
+        _load_ce_script().main(["--rates", "0", "--out", str(tmp_path / "x.json")])
+    assert not (tmp_path / "x.json").exists()

@@ -6,7 +6,7 @@ whose ``selected_index`` is ``jslink``-ed to a slider, so the slider switches vi
 browser alone: the built HTML page needs no kernel.  ``.steps`` holds what each view shows:
 its text (HTML with ``$...$`` math) and ``values``, the numbers behind it at full precision.
 
-The seven steppers, each one call from a chapter and one module here:
+The eight steppers, each one call from a chapter and one module here:
 
 * :func:`forward_stepper` (``forward``) - z^l_j = sum_k w^l_jk a^{l-1}_k + b^l_j and
   a^l_j = f(z^l_j)
@@ -17,6 +17,8 @@ The seven steppers, each one call from a chapter and one module here:
 * :func:`nudge_explorer` (``nudge``) - a measured Delta C beside the prediction dC/dw Delta w
 * :func:`cost_surface_stepper` (``cost_surface``) - gradient descent on a two-parameter
   cost, three rates
+* :func:`autodiff_backward_stepper` (``autodiff_backward``) - reverse-mode automatic
+  differentiation of a :class:`bpcore.autodiff.Value` graph, node by node
 
 The pieces they share: ``model`` (:class:`Step`, :class:`Stepper` and its two subclasses),
 ``view`` (:func:`stepper_widget`, the one place that puts the class names of
@@ -44,6 +46,7 @@ from __future__ import annotations
 
 MAX_EMBED_BYTES = 600_000  # a stepper's share of a page that must stay under 2 MB
 
+from .autodiff_backward import autodiff_backward_stepper  # noqa: E402
 from .checks import MAX_LAYERS, MAX_NEURONS, MAX_STEPS  # noqa: E402
 from .cost_surface import cost_surface_stepper  # noqa: E402
 from .forward import forward_stepper  # noqa: E402
@@ -58,5 +61,5 @@ from .view import stepper_widget  # noqa: E402
 __all__ = ["Step", "Stepper", "NudgeExplorer", "CostSurface", "stepper_widget",
            "forward_stepper", "output_delta_stepper", "hidden_delta_stepper",
            "gradient_stepper", "training_step_stepper", "nudge_explorer",
-           "cost_surface_stepper", "MAX_NEURONS", "MAX_LAYERS", "MAX_EMBED_BYTES",
-           "DEFAULT_NUDGES"]
+           "cost_surface_stepper", "autodiff_backward_stepper", "MAX_NEURONS", "MAX_LAYERS",
+           "MAX_EMBED_BYTES", "DEFAULT_NUDGES"]

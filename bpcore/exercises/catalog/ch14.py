@@ -1,0 +1,209 @@
+"""Auto-checked exercises of chapter 14: initialisation, vanishing and exploding gradients.
+
+The chapter's variance argument (a layer multiplies Var(z) by n_in Var(w) E[f(z)^2]/Var(z)
+forwards and Var(delta) by n_out Var(w) E[f'(z)^2] backwards) applied to cases the chapter
+does not work out: a layer whose inputs have a nonzero mean, Glorot's uniform
+distribution, the leaky ReLU, the sigmoid in its linear regime, and gradient clipping.
+References and wrong answers are computed from the exercise's data (declared with
+bpcore.exercises.core).
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import sympy
+
+import bpcore
+
+from ..core import function, mistake, numeric, symbolic
+
+
+# --------------------------------------------------------------------------------------
+# Forwards: Var(z) = n_in Var(w) E[a^2].
+
+def _forward_variance_data():
+    rng = np.random.default_rng(14)
+    n_in, n_out, m = 400, 150, 500
+    a = bpcore.activations.relu(rng.normal(0.0, 1.3, size=(n_in, m)))   # a^{l-1}
+    var_w = 1.5 / n_in
+    W = rng.normal(0.0, np.sqrt(var_w), size=(n_out, n_in))
+    return SimpleNamespace(a=a, W=W, var_w=var_w, n_in=n_in, n_out=n_out)
+
+
+numeric(
+    id="ch14-forward-variance", chapter=14, title="The variance of z behind a ReLU layer",
+    prompt="d['a'] holds the activations a^{l-1} of a ReLU layer, 400 neurons (rows) by 500 "
+           "samples (columns). The next layer has weights d['W'], shape (150, 400), every "
+           "entry drawn independently with mean 0 and variance d['var_w'], and bias 0. "
+           "Predict Var(z^l_j) with the chapter's forward formula, from a and var_w (not by "
+           "computing W @ a, which only measures it).",
+    setup=_forward_variance_data,
+    answer=lambda d: d.n_in * d.var_w * np.mean(d.a ** 2),
+    given_names=("a", "W", "var_w"), quantity="Var(z^l)", rtol=1e-6,
+    mistakes=[
+        mistake("Var(a) instead of E[a²]",
+                "You used the variance of a. Each term w_jk a_k has variance "
+                "Var(w) E[a_k²], the second moment: ReLU outputs have a positive mean, and "
+                "the mean counts. Use np.mean(a**2).",
+                lambda d: d.n_in * d.var_w * np.var(d.a)),
+        mistake("n_out instead of n_in",
+                "You multiplied by the number of neurons of layer l (150). z^l_j is a sum over "
+                "the n_in = 400 inputs k of w_jk a_k: the forward fan is n_in.",
+                lambda d: d.n_out * d.var_w * np.mean(d.a ** 2)),
+        mistake("one term only",
+                "That is the variance of one term w_jk a_k. z^l_j adds n_in = 400 independent "
+                "terms, and their variances add.",
+                lambda d: d.var_w * np.mean(d.a ** 2)),
+    ],
+    hint="z_j = Σ_k w_jk a_k: n_in independent terms of mean 0; the variance of a product "
+         "of independent w and a with E[w] = 0 is E[w²] E[a²].",
+    explanation="Var(z_j) = n_in Var(w) E[a²] = 400 × (1.5/400) × mean(a²) = 1.5 mean(a²). "
+                "np.var(W @ a) measures about the same number. The mean of a matters: "
+                "with np.var(a) the prediction would be about a third too small.")
+
+
+# --------------------------------------------------------------------------------------
+# New derivations: Glorot's uniform limit, He's rule for the leaky ReLU, the sigmoid gain.
+
+symbolic(
+    id="ch14-xavier-uniform", chapter=14, title="Glorot's uniform limit",
+    prompt="Glorot and Bengio draw each weight uniformly from [−r, r] rather than from a normal "
+           "distribution, with r chosen so that Var(w) = 2/(n_in + n_out). Derive r as a sympy "
+           "expression in n_in and n_out.",
+    variables=("n_in", "n_out"), answer=lambda s: sympy.sqrt(6 / (s.n_in + s.n_out)),
+    quantity="r", domain=(1.0, 50.0),
+    mistakes=[
+        mistake("the normal's standard deviation",
+                "That is the standard deviation √(2/(n_in + n_out)), the right scale for a "
+                "normal distribution. A uniform distribution on [−r, r] has variance r²/3, "
+                "not r².",
+                lambda s: sympy.sqrt(2 / (s.n_in + s.n_out))),
+        mistake("no square root",
+                "You solved for r² and stopped: r²/3 = 2/(n_in + n_out) gives r² = "
+                "6/(n_in + n_out); take the square root.",
+                lambda s: 6 / (s.n_in + s.n_out)),
+        mistake("width r instead of 2r",
+                "A uniform distribution on [a, b] has variance (b − a)²/12, and here b − a = "
+                "2r, so the variance is r²/3. With r²/12 you used a width of r.",
+                lambda s: sympy.sqrt(24 / (s.n_in + s.n_out))),
+    ],
+    explanation="Var(U[−r, r]) = (1/2r) ∫ w² dw over [−r, r] = r²/3. Setting r²/3 = "
+                "2/(n_in + n_out) gives r = √(6/(n_in + n_out)), Glorot and Bengio's eq. (16).")
+
+
+symbolic(
+    id="ch14-leaky-relu-he", chapter=14, title="He's rule for the leaky ReLU",
+    prompt="The leaky ReLU is f(z) = z for z > 0 and αz for z ≤ 0, with a fixed slope "
+           "0 < α < 1. Follow the chapter's forward argument for a layer with n inputs whose "
+           "pre-activations z are symmetric about 0 (as N(0, q) is): which weight variance "
+           "Var(w) keeps Var(z^l) = Var(z^{l-1})? Give it as a sympy expression in alpha "
+           "and n.",
+    variables=("alpha", "n"), answer=lambda s: 2 / ((1 + s.alpha ** 2) * s.n),
+    quantity="Var(w)", domain=(0.05, 0.95),
+    mistakes=[
+        mistake("ReLU's rule",
+                "2/n is He's rule for the plain ReLU (α = 0). With the leak, the negative half "
+                "contributes α² E[z²; z < 0] = α² q/2 to E[f(z)²].",
+                lambda s: 2 / s.n),
+        mistake("α not squared",
+                "f(z)² = α² z² on the negative side: the slope enters squared, so E[f(z)²] = "
+                "(1 + α²) q/2, not (1 + α) q/2.",
+                lambda s: 2 / ((1 + s.alpha) * s.n)),
+        mistake("the ½ lost",
+                "Each side of a symmetric z carries half of E[z²] = q, so E[f(z)²] = "
+                "(1 + α²) q/2; solving n Var(w) (1 + α²) q/2 = q gives a 2 in the numerator.",
+                lambda s: 1 / ((1 + s.alpha ** 2) * s.n)),
+        mistake("inverted",
+                "You solved for 1/Var(w). n Var(w) (1 + α²)/2 = 1 gives "
+                "Var(w) = 2/((1 + α²) n).",
+                lambda s: (1 + s.alpha ** 2) * s.n / 2),
+    ],
+    explanation="E[f(z)²] = E[z²; z > 0] + α² E[z²; z < 0] = q/2 + α² q/2 for a symmetric z "
+                "of variance q. The forward condition n Var(w) E[f(z)²] = q gives "
+                "Var(w) = 2/((1 + α²) n): α = 0 is He's 2/n, and α = 1 (a linear layer) the "
+                "1/n of a layer without activation. He et al. (2015) give this form for their "
+                "parametric ReLU.")
+
+
+numeric(
+    id="ch14-sigmoid-gain", chapter=14, title="The gain a sigmoid layer would need",
+    prompt="Near z = 0 the sigmoid is σ(z) ≈ ½ + z/4, so σ′(z) ≈ ¼. Take a deep sigmoid "
+           "network whose layers all have width n and weights of variance Var(w) = g/n (g is "
+           "the gain; Network.random uses g = 1 for sigmoid layers). Assuming every "
+           "pre-activation stays in this linear regime, BP2 multiplies Var(δ) by the same "
+           "factor at every step back. Which gain g makes that factor 1?",
+    setup=lambda: SimpleNamespace(slope=0.25,
+                                  record_gain=bpcore.activations.get("sigmoid").gain,
+                                  he_gain=bpcore.activations.get("relu").gain),
+    answer=lambda d: 1 / d.slope ** 2, quantity="the gain g", rtol=1e-9,
+    mistakes=[
+        mistake("slope not squared",
+                "The backward factor is n Var(w) E[σ′(z)²] = g σ′(0)²: the slope enters "
+                "squared, because it multiplies δ and we are following the variance of δ.",
+                lambda d: 1 / d.slope),
+        mistake("He's gain",
+                "2 is He's gain for ReLU, whose slope is 1 on half the neurons: E[relu′²] = ½. "
+                "The sigmoid's slope is at most ¼ on every neuron.",
+                lambda d: d.he_gain),
+        mistake("the book's gain",
+                "g = 1 is what the sigmoid's record and Network.random use (the forward "
+                "rule); with it, each step back multiplies Var(δ) by 1/16. Solve g/16 = 1.",
+                lambda d: d.record_gain),
+    ],
+    hint="BP2: δ^l = ((W^{l+1})ᵀ δ^{l+1}) ⊙ σ′(z^l). Var(δ^l) = n Var(w) E[σ′²] Var(δ^{l+1}).",
+    explanation="Var(δ^l)/Var(δ^{l+1}) = n (g/n) σ′(0)² = g/16, which is 1 at g = 16. But at "
+                "g = 16 the pre-activations do not stay near 0: Var(z) = g E[σ(z)²] ≥ g/4 = 4, "
+                "the units saturate and E[σ′²] falls far below 1/16 (the folded cell "
+                "computes it), so no gain rescues a deep sigmoid network.")
+
+
+# --------------------------------------------------------------------------------------
+# Implement: clipping by the norm.
+
+def _clip_cases(rng):
+    cases = []
+    for n, scale, threshold in [(5, 10.0, 1.5), (8, 0.1, 2.0), (17, 3.0, 2.5), (3, 1.0, 100.0),
+                                (40, 50.0, 5.0)]:
+        cases.append({"g": rng.normal(0.0, scale, size=n), "threshold": np.array(threshold)})
+    return cases
+
+
+def _clip_oracle(g, threshold):
+    # Independent of the learner's formula: rescale to the length min(|g|, threshold).
+    length = np.sqrt(np.sum(g * g))
+    return g if length <= threshold else g * (threshold / length)
+
+
+def clip_by_norm(g, threshold):
+    """g shrunk to length ``threshold`` if it is longer; unchanged otherwise."""
+    norm = np.linalg.norm(g)
+    return g * min(1.0, threshold / norm)
+
+
+function(
+    id="ch14-clip-by-norm", chapter=14, title="Clipping a gradient by its norm",
+    prompt="Write def clip_by_norm(g, threshold) for a gradient g flattened into one vector "
+           "(as Gradients.flat() gives it) and a positive threshold: if the Euclidean norm "
+           "‖g‖ exceeds threshold, return g rescaled to length threshold (same direction); "
+           "otherwise return g unchanged. Do not modify g in place.",
+    name="clip_by_norm", params=("g", "threshold"),
+    returns="the clipped gradient, an array of the shape of g",
+    cases=_clip_cases, oracle=_clip_oracle, model=clip_by_norm,
+    mistakes=[
+        mistake("clipped each entry",
+                "You clipped every entry to [−threshold, threshold] (np.clip). That changes the "
+                "direction of g and lets its length grow with the number of parameters. Clip "
+                "by the norm: rescale the whole vector.",
+                lambda g, threshold: np.clip(g, -threshold, threshold)),
+        mistake("always rescaled",
+                "You rescaled g to length threshold even when it was shorter, which lengthens "
+                "small gradients. Leave g unchanged when ‖g‖ ≤ threshold.",
+                lambda g, threshold: g * threshold / np.linalg.norm(g)),
+        mistake("unit length",
+                "Your vectors have length 1: you divided by ‖g‖ without multiplying by the "
+                "threshold.",
+                lambda g, threshold: g / np.linalg.norm(g)),
+    ],
+    explanation="Scale by min(1, threshold/‖g‖): the direction is kept and the length becomes "
+                "min(‖g‖, threshold), the rule of Pascanu, Mikolov and Bengio (2013).")
