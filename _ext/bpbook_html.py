@@ -67,6 +67,12 @@ PAGE_SCRIPTS = ("bp-fontawesome.js", "bp-mathjax-bridge.js", "bp-dom.js", "bp-on
 PAGE_SCRIPT_PRIORITY = 450
 DOM_SCRIPT = "bp-dom.js"
 
+# Scripts that only some pages load, as (path relative to _static, add_js_file keywords),
+# keyed by the bpcore.dom name whose attribute in a page's body asks for them.  mathjs runs
+# before RequireJS (500) and the page scripts (450): with an AMD `define` on the page, its
+# UMD wrapper would register a module instead of setting window.math.
+PER_PAGE_SCRIPTS = {"FORMULA_ATTRIBUTE": ("../vendor/mathjs/math.js", {"priority": 440})}
+
 # sphinx-doc/sphinx#13402, the fix the backport below copies, is in Sphinx 8.2.
 FIXED_IN = (8, 2)
 # The signature of StandaloneHTMLBuilder.add_js_file that the backport wraps.
@@ -146,6 +152,28 @@ def dom_script(names: dict[str, str] | None = None) -> str:
             f"window.bpDom = Object.freeze({json.dumps(names, indent=1)});\n")
 
 
+def page_scripts(body: str, names: dict[str, str] | None = None) -> list[tuple[str, dict]]:
+    """The scripts of :data:`PER_PAGE_SCRIPTS` that a page with this HTML ``body`` needs.
+
+    >>> page_scripts('<div class="bp-formula" data-bp-formula="{}">')
+    [('../vendor/mathjs/math.js', {'priority': 440})]
+    >>> page_scripts('<p>No question here.</p>')
+    []
+    """
+    names = dom_names() if names is None else names
+    return [script for key, script in PER_PAGE_SCRIPTS.items()
+            if f'{names[key]}="' in body]
+
+
+def _add_page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict,
+                      doctree) -> None:  # noqa: ANN001
+    """html-page-context: add this page's own scripts (Sphinx keeps them to this page)."""
+    if app.builder.format != "html":
+        return
+    for path, attributes in page_scripts(context.get("body", "")):
+        app.add_js_file(path, **attributes)
+
+
 def _copy_vendor(app: Sphinx) -> None:
     """Copy <srcdir>/vendor to <outdir>/vendor before pages are written.
 
@@ -220,5 +248,6 @@ def setup(app: Sphinx) -> dict:
     app.set_html_assets_policy("always")
     app.connect("builder-inited", _copy_vendor)
     app.connect("builder-inited", _add_static)
+    app.connect("html-page-context", _add_page_scripts)
     app.connect("build-finished", _label_in_name)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,8 +1,9 @@
 """The names shared by the Python that builds the page and the scripts that run in it.
 
-Steppers and quizzes are HTML built in Python; small scripts in the reader's page
-(``_ext/static/bp-*.js`` for steppers, ``bpcore/static/bp-quiz.js`` for quizzes) find
-their pieces by these class names.  They are defined here once; the Python side imports
+Steppers, quizzes and formula questions are HTML built in Python; small scripts in the
+reader's page (``_ext/static/bp-*.js`` for steppers, ``bpcore/static/bp-quiz.js`` for quizzes,
+``bpcore/static/bp-formula.js`` for formula questions) find their pieces by these class
+names.  They are defined here once; the Python side imports
 them, and ``tests/test_dom.py`` fails when a name one side uses is missing on the other.
 ``docs/page-contract.md`` describes what each piece does.
 
@@ -17,8 +18,11 @@ __all__ = ["STEPPER", "STEPPER_TITLE", "STEP_CONTROLS", "STEP_SLIDER", "PREV", "
            "FIGURE", "ALT", "FIGURE_GROUP", "CHOICE", "kind_class",
            "QUIZ", "QUIZ_QUESTION", "QUIZ_OPTION", "QUIZ_INPUT", "QUIZ_ANSWER", "QUIZ_CHECK",
            "QUIZ_FEEDBACK", "QUIZ_OK", "QUIZ_NO", "QUIZ_NOJS", "SPEC_ATTRIBUTE", "READY_ATTRIBUTE",
+           "FORMULA", "FORMULA_ATTRIBUTE", "FORMULA_QUESTION", "FORMULA_SYNTAX",
+           "FORMULA_ANSWER", "FORMULA_INPUT", "FORMULA_CHECK", "FORMULA_PREVIEW",
+           "FORMULA_FEEDBACK", "FORMULA_OK", "FORMULA_NO", "FORMULA_NOJS", "RESULT_ATTRIBUTE",
            "EXERCISE", "SOLUTION", "FEEDBACK", "FEEDBACK_CORRECT", "FEEDBACK_WRONG",
-           "STEPPER_NAMES", "QUIZ_NAMES"]
+           "STEPPER_NAMES", "QUIZ_NAMES", "FORMULA_NAMES"]
 
 # Steppers (bpcore.steppers; wired by _ext/static/bp-stepper-nav.js).
 STEPPER = "bp-stepper"                # outer container of one stepper
@@ -62,6 +66,21 @@ QUIZ_NOJS = "bp-quiz-nojs"
 SPEC_ATTRIBUTE = "data-bp-quiz"       # on a quiz: its answer, hints and messages, as JSON
 READY_ATTRIBUTE = "data-bp-ready"     # set on a quiz once its script has wired it
 
+# Formula questions (bpcore.formula; checked by bpcore/static/bp-formula.js with mathjs).
+FORMULA = "bp-formula"                    # root; its id is "bp-formula-<exercise id>"
+FORMULA_ATTRIBUTE = "data-bp-formula"     # on the root: symbols, numbers, answers, hints (JSON)
+FORMULA_QUESTION = "bp-formula-question"  # the question paragraph
+FORMULA_SYNTAX = "bp-formula-syntax"      # the note: symbols, functions, how to type
+FORMULA_ANSWER = "bp-formula-answer"      # the row label, input, Check
+FORMULA_INPUT = "bp-formula-input"        # the one text input
+FORMULA_CHECK = "bp-formula-check"        # the Check button
+FORMULA_PREVIEW = "bp-formula-preview"    # the typeset preview of what was typed
+FORMULA_FEEDBACK = "bp-formula-feedback"  # the verdict (role=status, aria-live=polite)
+FORMULA_OK = "bp-formula-ok"              # added to the feedback: accepted
+FORMULA_NO = "bp-formula-no"              # added to the feedback: not accepted
+FORMULA_NOJS = "bp-formula-nojs"          # "needs JavaScript and the book's page"
+RESULT_ATTRIBUTE = "data-bp-result"       # set by the script: "correct", "wrong" or ""
+
 # Exercise boxes and checker feedback (bpcore.exercises; styled, not scripted).
 EXERCISE = "bp-exercise"
 SOLUTION = "bp-solution"
@@ -73,3 +92,6 @@ STEPPER_NAMES = (STEPPER, STEPPER_TITLE, STEP_CONTROLS, STEP_SLIDER, PREV, NEXT,
                  ALT, FIGURE_GROUP, CHOICE)
 QUIZ_NAMES = (QUIZ, QUIZ_QUESTION, QUIZ_OPTION, QUIZ_INPUT, QUIZ_ANSWER, QUIZ_CHECK,
               QUIZ_FEEDBACK, QUIZ_OK, QUIZ_NO, QUIZ_NOJS)
+FORMULA_NAMES = (FORMULA, FORMULA_QUESTION, FORMULA_SYNTAX, FORMULA_ANSWER, FORMULA_INPUT,
+                 FORMULA_CHECK, FORMULA_PREVIEW, FORMULA_FEEDBACK, FORMULA_OK, FORMULA_NO,
+                 FORMULA_NOJS)

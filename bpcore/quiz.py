@@ -10,6 +10,9 @@ book's build (myst-nb) writes the HTML into the page, where the script runs on l
 * :func:`from_exercise` -- a numeric quiz whose answer is an exercise's reference and
   whose wrong values and hints come from its catalogued mistakes, so the numbers are
   written down only once; in a chapter, ``bpcore.exercises.get(id).quiz(question, ...)``.
+* :func:`formula` -- the formula question of an exercise: the reader types a formula in the
+  book's symbols, which the page evaluates on numbers bpcore computed at build time
+  (:mod:`bpcore.formula`; it needs the book's page, which loads mathjs).
 
 The HTML is built by :mod:`bpcore.render`; the script that checks a reply is the package
 file ``bpcore/static/bp-quiz.js`` and its stylesheet ``bpcore/static/bp-quiz.css``.
@@ -51,7 +54,7 @@ import numpy as np
 
 from . import render
 
-__all__ = ["Quiz", "numeric", "multiple_choice", "from_exercise"]
+__all__ = ["Quiz", "numeric", "multiple_choice", "from_exercise", "formula"]
 
 _ids = itertools.count(1)
 
@@ -250,3 +253,17 @@ def from_exercise(exercise, question, index=None, tol=None, explanation=None):
         if abs(w - value) > tol and all(abs(w - other) > tol for other in wrong):
             wrong[w] = hint
     return numeric(question, value, tol, wrong=wrong, explanation=explanation)
+
+
+def formula(exercise):
+    """The formula question of ``exercise`` (the object, or its id such as
+    ``"ch4-my-output-delta"``), declared in the catalog with ``formula=Formula(...)``.
+    Display it in a cell; see :mod:`bpcore.formula`.
+
+    >>> q = formula("ch4-my-output-delta")
+    >>> html = q._repr_html_()
+    >>> 'data-bp-formula="' in html and 'aria-live="polite"' in html
+    True
+    """
+    from . import formula as _formula
+    return _formula.question(exercise)

@@ -1,12 +1,14 @@
-"""HTML for the teaching objects: an exercise box, a worked solution, a checker's feedback
-and a static quiz.  This is the one place they are turned into markup.
+"""HTML for the teaching objects: an exercise box, a worked solution, a checker's feedback,
+a static quiz and a formula question.  This is the one place they are turned into markup.
 
 Every function takes the model object (:class:`bpcore.exercises.ExerciseInfo`,
 :class:`~bpcore.exercises.Solution`, :class:`~bpcore.exercises.Feedback`,
-:class:`bpcore.quiz.Quiz`) and returns a string; the objects' ``_repr_html_`` call them.
-Class names come from :mod:`bpcore.dom`.  The quiz's stylesheet and script are package
-data, ``bpcore/static/bp-quiz.css`` and ``bpcore/static/bp-quiz.js``, inlined after every
-quiz so a page needs nothing else (no request leaves the page).
+:class:`bpcore.quiz.Quiz`, :class:`bpcore.formula.FormulaQuestion`) and returns a string;
+the objects' ``_repr_html_`` call them.  Class names come from :mod:`bpcore.dom`.  The
+quiz's stylesheet and script are package data, ``bpcore/static/bp-quiz.css`` and
+``bpcore/static/bp-quiz.js``, inlined after every quiz so a page needs nothing else (no
+request leaves the page); a formula question likewise carries ``bp-formula.css`` and
+``bp-formula.js``, and needs mathjs, which the book adds to the pages that have one.
 
 >>> from bpcore.exercises import Feedback
 >>> feedback(Feedback(True, "δ² = 0.14", "ch4-bp1-delta")).startswith('<div class="bp-feedback')
@@ -20,8 +22,8 @@ from importlib import resources
 
 from . import dom
 
-__all__ = ["exercise_box", "solution", "feedback", "quiz", "inline", "QUIZ_STYLE",
-           "QUIZ_SCRIPT"]
+__all__ = ["exercise_box", "solution", "feedback", "quiz", "formula", "inline", "QUIZ_STYLE",
+           "QUIZ_SCRIPT", "FORMULA_STYLE", "FORMULA_SCRIPT"]
 
 _e = html.escape
 
@@ -38,6 +40,8 @@ def _static(name):
 # One rule per line in the file; the page gets them on one line, as it always has.
 QUIZ_STYLE = "<style>" + "".join(_static("bp-quiz.css")) + "</style>"
 QUIZ_SCRIPT = "<script>\n" + "\n".join(_static("bp-quiz.js")) + "\n</script>"
+FORMULA_STYLE = "<style>" + "".join(_static("bp-formula.css")) + "</style>"
+FORMULA_SCRIPT = "<script>\n" + "\n".join(_static("bp-formula.js")) + "\n</script>"
 
 _NOJS = ("Checking answers needs JavaScript. In Jupyter, trust the notebook "
          "(File → Trust Notebook) and run the cell again.")
@@ -126,3 +130,52 @@ def quiz(q, uid, spec_json):
             f'<p class="{dom.QUIZ_FEEDBACK}" id="{uid}-feedback" role="status" '
             f'aria-live="polite"></p>'
             f'<p class="{dom.QUIZ_NOJS}">{_e(_NOJS)}</p></div>{QUIZ_SCRIPT}')
+
+
+_FORMULA_NOJS = ("Checking a formula needs JavaScript and the book's web page, which loads the "
+                 "expression library mathjs. In a notebook, check your answer with the "
+                 "exercise's check.")
+
+_HOW_TO_TYPE = (
+    "<code>*</code> is the matrix product and <code>.*</code> multiplies entry by entry (⊙); "
+    "the two bind equally, left to right, so use parentheses.",
+    "<code>'</code> transposes: <code>W2'</code> is (W²)ᵀ.",
+    "<code>/</code> divides by a number and <code>./</code> entry by entry; <code>^</code> "
+    "raises a number and <code>.^</code> every entry.",
+    "Batches are columns; a column added to an array with as many rows is added to every "
+    "column, as the book adds b.",
+)
+
+
+def formula(q, uid, spec_json):
+    """A :class:`bpcore.formula.FormulaQuestion` as HTML: root id ``bp-formula-<uid>``
+    carrying ``spec_json`` (``dom.FORMULA_ATTRIBUTE``), the question, the syntax note, one
+    text input, a Check button, the preview and a feedback region screen readers hear."""
+    from .formula import FUNCTIONS
+    rid = f"{dom.FORMULA}-{uid}"
+    spec = q.spec
+    symbols = ", ".join(f"<code>{_e(n)}</code> ({_e(s)})" for n, s in q.symbol_notes())
+    functions = ", ".join(f"<code>{_e(f)}(·)</code>" for f in spec["functions"]) or "none"
+    labels = "; ".join(_e(d["label"]) for d in spec["datasets"])
+    items = [*_HOW_TO_TYPE, *(f"<code>{_e(f)}</code>: {_e(FUNCTIONS[f])}."
+                             for f in spec["functions"]),
+             f"Only values count, so any equivalent form is accepted: the page evaluates your "
+             f"formula on {len(spec['datasets'])} sets of numbers ({labels}) and compares it "
+             f"with {_e(spec['quantity'])}."]
+    how = "".join(f"<li>{item}</li>" for item in items)
+    return (f'<div class="{dom.FORMULA}" id="{rid}" '
+            f'{dom.FORMULA_ATTRIBUTE}="{_e(spec_json, quote=True)}">{FORMULA_STYLE}'
+            f'<p class="{dom.FORMULA_QUESTION}" id="{rid}-question">{inline(q.question)}</p>'
+            f'<div class="{dom.FORMULA_SYNTAX}" id="{rid}-syntax"><p>Symbols (sizes on '
+            f'{_e(spec["datasets"][0]["label"])}): {symbols}. Functions: {functions}.</p>'
+            f"<details><summary>How to type a formula</summary><ul>{how}</ul></details></div>"
+            f'<div class="{dom.FORMULA_ANSWER}"><label for="{rid}-input">Your formula</label>'
+            f'<input type="text" class="{dom.FORMULA_INPUT}" id="{rid}-input" autocomplete="off" '
+            f'autocapitalize="off" autocorrect="off" spellcheck="false" '
+            f'aria-describedby="{rid}-question {rid}-syntax">'
+            f'<button type="button" class="{dom.FORMULA_CHECK}" id="{rid}-check">Check</button>'
+            f"</div>"
+            f'<p class="{dom.FORMULA_PREVIEW}" id="{rid}-preview"></p>'
+            f'<p class="{dom.FORMULA_FEEDBACK}" id="{rid}-feedback" role="status" '
+            f'aria-live="polite"></p>'
+            f'<p class="{dom.FORMULA_NOJS}">{_e(_FORMULA_NOJS)}</p></div>{FORMULA_SCRIPT}')

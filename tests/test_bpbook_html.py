@@ -3,7 +3,9 @@
 * the backport of sphinx-doc/sphinx#13402 is applied only before Sphinx 8.2, really removes
   the duplicate inline script on this Sphinx, and refuses a method it does not know;
 * ``bp-dom.js`` holds exactly the names of ``bpcore.dom``;
-* the page scripts are all registered, each after the scripts it needs, with priority 450.
+* the page scripts are all registered, each after the scripts it needs, with priority 450;
+* mathjs is added to the pages that hold a formula question and to no other, before
+  RequireJS and the page scripts.
 """
 from __future__ import annotations
 
@@ -128,3 +130,37 @@ def test_add_static_copies_writes_and_registers_in_order(tmp_path):
     assert all((static / name).is_file() for name in ext.PAGE_SCRIPTS)
     assert added == [("js", name, 450) for name in ext.PAGE_SCRIPTS] + [
         ("css", "bp-widgets.css", None)]
+
+
+def test_mathjs_is_added_to_pages_with_a_formula_question_only():
+    added = []
+    app = SimpleNamespace(builder=SimpleNamespace(format="html"),
+                          add_js_file=lambda name, **kw: added.append((name, kw)))
+    with_question = f'<div class="{dom.FORMULA}" {dom.FORMULA_ATTRIBUTE}="{{}}"></div>'
+    ext._add_page_scripts(app, "chapters/04_output_delta", "page.html",
+                          {"body": "<p>text</p>" + with_question}, None)
+    assert added == [("../vendor/mathjs/math.js", {"priority": 440})]
+    added.clear()
+    for body in ("<p>No question.</p>", f"<p>The attribute {dom.FORMULA_ATTRIBUTE} in prose.</p>"):
+        ext._add_page_scripts(app, "chapters/01_forward_pass", "page.html", {"body": body},
+                              None)
+    ext._add_page_scripts(app, "genindex", "genindex.html", {}, None)   # no body at all
+    assert added == []
+
+
+def test_per_page_scripts_name_dom_attributes_and_vendored_files():
+    for key, (path, keywords) in ext.PER_PAGE_SCRIPTS.items():
+        # before the page scripts and RequireJS (default 500), not deferred: see the module
+        assert keywords["priority"] < ext.PAGE_SCRIPT_PRIORITY and "defer" not in keywords
+        assert getattr(dom, key).startswith("data-bp-")
+        # paths are relative to _static/, like _config.yml's; vendor/ is copied beside it
+        assert path.startswith("../vendor/")
+        assert (ROOT / path[len("../"):]).is_file(), path
+
+
+def test_setup_connects_the_per_page_scripts():
+    connected = []
+    app = SimpleNamespace(set_html_assets_policy=lambda policy: None,
+                          connect=lambda event, fn: connected.append((event, fn)))
+    ext.setup(app)
+    assert ("html-page-context", ext._add_page_scripts) in connected

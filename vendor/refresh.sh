@@ -23,6 +23,9 @@ FONTAWESOME_VERSION=5.15.4
 # axe-core: accessibility rules, injected into the pages by the browser test
 # (tests/browser/test_accessibility.py) only; no book page loads it.
 AXE_CORE_VERSION=4.14.1
+# mathjs: the expression parser of the formula questions (bpcore.formula); loaded only
+# on pages that have one (_ext/bpbook_html.py).
+MATHJS_VERSION=15.2.0
 # ----------------------------------------------------------------------------
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -41,6 +44,7 @@ fetch "requirejs@${REQUIREJS_VERSION}" requirejs
 fetch "mathjax@${MATHJAX_VERSION}" mathjax
 fetch "@fortawesome/fontawesome-free@${FONTAWESOME_VERSION}" fontawesome
 fetch "axe-core@${AXE_CORE_VERSION}" axe-core
+fetch "mathjs@${MATHJS_VERSION}" mathjs
 
 # --- @jupyter-widgets/html-manager -------------------------------------------
 # embed-amd.js (RequireJS flavour, what myst-nb loads) plus the Font Awesome
@@ -145,5 +149,19 @@ mkdir -p "$dst"
 cp "$work/axe-core/package/axe.min.js" "$work/axe-core/package/LICENSE" \
    "$work/axe-core/package/LICENSE-3RD-PARTY.txt" "$dst/"
 
+# --- mathjs -------------------------------------------------------------------
+# The prebuilt browser bundle (UMD, defines window.math) and its licences: Apache-2.0
+# (LICENSE, NOTICE) and the bundled decimal.js's MIT notice (THIRD-PARTY-NOTICES.txt).
+# The closing `//# sourceMappingURL=math.js.map` comment is dropped, since the 3 MB map
+# is not kept and a browser with developer tools open would request it.
+dst="$here/mathjs"
+rm -rf "$dst"
+mkdir -p "$dst"
+src="$work/mathjs/package"
+sed '/^\/\/# sourceMappingURL=/d' "$src/lib/browser/math.js" > "$dst/math.js"
+cp "$src/LICENSE" "$src/NOTICE" "$dst/"
+cp "$src/lib/browser/math.js.LICENSE.txt" "$dst/THIRD-PARTY-NOTICES.txt"
+
 echo "vendor/ refreshed:"
-du -sh "$here/jupyter-widgets" "$here/requirejs" "$here/mathjax" "$here/axe-core"
+du -sh "$here/jupyter-widgets" "$here/requirejs" "$here/mathjax" "$here/axe-core" \
+    "$here/mathjs"

@@ -42,7 +42,10 @@ is a new module there; nothing else lists it), with the registrars of
 
 ``symbolic(...)`` takes ``variables=("z",)`` and ``answer=lambda s: expr in s.z``;
 ``function(...)`` takes ``name``, ``params``, ``cases(rng)``, a bpcore ``oracle`` and the
-``model`` solution.  ``tests/test_exercises_catalog.py`` then checks the new entry
+``model`` solution.  Any of the three may add ``formula=Formula(...)``
+(:mod:`bpcore.formula`): a formula question for the static page, which the reader answers
+by typing a formula in the book's symbols, checked on numbers from this same entry
+(``bpcore.quiz.formula(task)`` shows it; ``tests/test_formula.py`` checks it).  ``tests/test_exercises_catalog.py`` then checks the new entry
 automatically: its reference passes, each mistake gets its own hint, junk is refused.  In
 the chapter, the exercise block fetches it with ``task = exercises.get(id)`` and shows ``task``:
 the prompt is written once, in the catalog (``tests/test_exercise_chapters.py``).

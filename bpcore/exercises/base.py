@@ -127,7 +127,10 @@ class Solution:
 class Exercise:
     """Fields every exercise has.  ``known_mistakes`` holds the catalogued :class:`Mistake`
     entries (the registrars take them as ``mistakes=[...]``); ``hint`` is added when no
-    catalogued mistake matches; ``explanation`` opens the worked solution."""
+    catalogued mistake matches; ``explanation`` opens the worked solution; ``formula``, a
+    :class:`bpcore.formula.Formula` or None, declares the exercise's formula question for
+    the static page (``bpcore.quiz.formula(exercise)``), with the same reference and
+    mistakes."""
     id: str
     chapter: int
     title: str
@@ -135,6 +138,7 @@ class Exercise:
     known_mistakes: tuple = ()
     hint: str = ""
     explanation: str = ""
+    formula: object = None
     kind: ClassVar[str] = ""
 
     def __post_init__(self):
@@ -147,6 +151,12 @@ class Exercise:
         if len(set(names)) != len(names):
             raise ValueError(f"exercise {self.id!r} lists a mistake name twice: {names}")
         object.__setattr__(self, "known_mistakes", tuple(self.known_mistakes))
+        if self.formula is not None:
+            from ..formula import Formula
+            if not isinstance(self.formula, Formula):
+                raise TypeError(f"exercise {self.id!r}: formula must be a "
+                                f"bpcore.formula.Formula, got {type(self.formula).__name__}")
+            self.formula.check_mistakes(self)
 
     # What each kind defines: reference(), data(), submit(), check(answer), solution(),
     # and, where a mistake's wrong answer is a number, _answer_data().

@@ -11,13 +11,16 @@
   collects console errors, uncaught page errors and failed requests.
 
 The pages to test are found by walking ``_build/html`` (see ``book_pages``);
-build the book first: ``jupyter-book build . -W -n --keep-going``.
+build the book first: ``jupyter-book build . -W -n --keep-going``.  To test a book
+built elsewhere (``--path-output DIR`` writes ``DIR/_build/html``), set ``BP_HTML_DIR``
+to that html folder; screenshots then go to its sibling ``screenshots/``.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -32,8 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _ci import CHROMIUM_ARGS, chromium_or_skip, skip_or_fail, sync_playwright_or_skip  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-HTML_DIR = ROOT / "_build" / "html"
-SCREENSHOT_DIR = ROOT / "_build" / "screenshots"
+HTML_DIR = (Path(os.environ["BP_HTML_DIR"]).resolve() if os.environ.get("BP_HTML_DIR")
+            else ROOT / "_build" / "html")
+SCREENSHOT_DIR = HTML_DIR.parent / "screenshots"
 
 # Pages that are not book content, and folders that hold no pages.
 SKIP_PAGES = {"genindex.html", "search.html", "py-modindex.html"}

@@ -7,6 +7,7 @@ import sympy
 import bpcore
 from bpcore.activations import sigmoid, tanh
 from bpcore.examples import network_state, running
+from bpcore.formula import Formula, random_networks
 
 from ..core import function, mistake, numeric, symbolic
 from ._shared import mnist_state, sigma_of
@@ -75,7 +76,20 @@ numeric(
     ],
     hint="Two layers: a¹ = σ(W¹x + b¹), then a² = σ(W²a¹ + b²).",
     explanation="a¹ = σ(W¹x + b¹) and a² = σ(W²a¹ + b²); bpcore.forward(net, x).output "
-                "gives the same column.")
+                "gives the same column.",
+    formula=Formula(
+        question="Type the output a² of a 2-layer sigmoid network as a formula in its input x "
+                 "and its weights and biases, W1 = W¹, b1 = b¹, W2 = W², b2 = b² (the biases "
+                 "are columns; x may hold several samples, one per column).",
+        symbols={"x": ("x", lambda d: d.x), "W1": ("W^{1}", lambda d: d.W[1]),
+                 "b1": ("b^{1}", lambda d: d.b[1]), "W2": ("W^{2}", lambda d: d.W[2]),
+                 "b2": ("b^{2}", lambda d: d.b[2])},
+        functions=("sigma",), label="the running example",
+        variants=random_networks(((3, 4, 2), 3), ((2, 2, 3), 2)),
+        solution="sigma(W2 * sigma(W1 * x + b1) + b2)",
+        mistakes={"weighted input instead of activation": "W2 * sigma(W1 * x + b1) + b2",
+                  "hidden activation skipped": "sigma(W2 * (W1 * x + b1) + b2)",
+                  "output bias left out": "sigma(W2 * sigma(W1 * x + b1))"}))
 
 
 numeric(

@@ -8,6 +8,7 @@ import sympy
 
 import bpcore
 from bpcore.examples import running
+from bpcore.formula import Formula
 
 from ..core import mistake, numeric, symbolic
 
@@ -18,6 +19,18 @@ def _cost_batch():
     y = np.round(rng.uniform(0.0, 1.0, size=(3, 4)), 2)
     return SimpleNamespace(a=a, y=y, m=4,
                            C=bpcore.losses.value("mse", y, a, None, "sigmoid"))
+
+
+def _cost_batches(rng):
+    """Two more batches like _cost_batch's, of other sizes, for the formula question."""
+    out = []
+    for n, m in [(2, 5), (4, 3)]:
+        a = np.round(rng.uniform(0.05, 0.95, size=(n, m)), 2)
+        y = np.round(rng.uniform(0.0, 1.0, size=(n, m)), 2)
+        out.append((f"random outputs of {n} neurons for {m} samples",
+                    SimpleNamespace(a=a, y=y, m=m,
+                                    C=bpcore.losses.value("mse", y, a, None, "sigmoid"))))
+    return out
 
 
 numeric(
@@ -41,7 +54,16 @@ numeric(
                 lambda d: 0.5 * np.mean((d.y - d.a) ** 2)),
     ],
     explanation="Per sample, ½‖y − a‖² sums over the output neurons; C averages that over "
-                "the m columns.")
+                "the m columns.",
+    formula=Formula(
+        question="Type the quadratic cost C of a batch as a formula in a (the outputs, one "
+                 "column per sample), y (the targets) and m (the batch size).",
+        symbols={"a": "a", "y": "y", "m": "m"}, functions=("sum", "mean"),
+        label="the exercise's batch of 4", variants=lambda rng: _cost_batches(rng),
+        solution="sum((a - y).^2) / (2 * m)",
+        mistakes={"missing ½": "sum((a - y).^2) / m",
+                  "sum instead of mean": "sum((a - y).^2) / 2",
+                  "mean over every entry": "mean((a - y).^2) / 2"}))
 
 numeric(
     id="ch2-cost-running", chapter=2, title="The cost of the running example",

@@ -7,6 +7,7 @@ import sympy
 import bpcore
 from bpcore.activations import sigmoid_prime, tanh_prime
 from bpcore.examples import network_state, running
+from bpcore.formula import Formula
 
 from ..core import mistake, numeric, symbolic
 from ._shared import sigma_of, sigma_prime_of, with_fields
@@ -31,7 +32,16 @@ symbolic(
                 lambda s: sigma_prime_of(s.w * s.x + s.b) * s.w),
     ],
     explanation="Outer derivative σ′(wx + b) times inner derivative x: "
-                "∂f/∂w = σ(wx + b)(1 − σ(wx + b)) x.")
+                "∂f/∂w = σ(wx + b)(1 − σ(wx + b)) x.",
+    formula=Formula(
+        question="Type ∂f/∂w for f(w) = σ(wx + b) as a formula in w, x and b; sigma_prime(u) "
+                 "is σ′(u).",
+        symbols={"w": "w", "x": "x", "b": "b"}, functions=("sigma", "sigma_prime", "exp"),
+        quantity="∂f/∂w",
+        solution="sigma_prime(w * x + b) * x",
+        mistakes={"inner derivative missing": "sigma_prime(w * x + b)",
+                  "σ instead of σ′": "sigma(w * x + b) * x",
+                  "derivative with respect to x": "sigma_prime(w * x + b) * w"}))
 
 
 def _one_neuron(w=0.9):

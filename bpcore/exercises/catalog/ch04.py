@@ -7,6 +7,7 @@ import sympy
 import bpcore
 from bpcore.activations import sigmoid, sigmoid_prime
 from bpcore.examples import network_state, running
+from bpcore.formula import Formula
 
 from ..core import function, mistake, numeric, symbolic
 from ._shared import sigma_of, with_fields
@@ -97,7 +98,18 @@ function(
                 lambda a, y, z: (y - a) * sigmoid_prime(z)),
     ],
     explanation="Entry by entry: (a − y) * σ′(z). No matrix product and no 1/m: per-sample "
-                "deltas are not averaged.")
+                "deltas are not averaged.",
+    formula=Formula(
+        question="Type BP1 as a formula: the output delta δᴸ of a sigmoid output layer with "
+                 "the quadratic cost, in a (the output aᴸ), y (the targets) and z (zᴸ), one "
+                 "column per sample.",
+        symbols={"a": "a^L", "y": "y", "z": "z^L"}, functions=("sigma", "sigma_prime"),
+        quantity="δᴸ",
+        label="the running example",
+        solution="(a - y) .* a .* (1 - a)",
+        mistakes={"missing σ′": "a - y",
+                  "σ′ of the activation": "(a - y) .* sigma_prime(a)",
+                  "sign flipped": "(y - a) .* sigma_prime(z)"}))
 
 numeric(
     id="ch4-delta-bce", chapter=4, title="δ² with binary cross-entropy",

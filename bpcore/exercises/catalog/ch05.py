@@ -6,6 +6,7 @@ import numpy as np
 import bpcore
 from bpcore.activations import sigmoid, sigmoid_prime
 from bpcore.examples import network_state, running
+from bpcore.formula import Formula, random_networks
 
 from ..core import function, mistake, numeric
 from ._shared import mnist_state, with_fields
@@ -36,7 +37,21 @@ numeric(
     ],
     hint="BP2: δ¹ = ((W²)ᵀ δ²) ⊙ σ′(z¹).",
     explanation="(W²)ᵀ has shape (3, 2) and δ² shape (2, 1): their product is a (3, 1) "
-                "column, multiplied entry by entry by σ′(z¹).")
+                "column, multiplied entry by entry by σ′(z¹).",
+    formula=Formula(
+        question="Type BP2 for the hidden layer of a 2-layer sigmoid network: δ¹ as a formula "
+                 "in W1 = W¹, W2 = W², delta2 = δ², z1 = z¹ and a1 = a¹ (one column per "
+                 "sample).",
+        symbols={"W1": ("W^{1}", lambda d: d.W[1]), "W2": ("W^{2}", lambda d: d.W[2]),
+                 "delta2": ("\\delta^{2}", lambda d: d.delta[2]),
+                 "z1": ("z^{1}", lambda d: d.z[1]), "a1": ("a^{1}", lambda d: d.a[1])},
+        functions=("sigma", "sigma_prime"), label="the running example",
+        variants=random_networks(((3, 4, 3), 2), ((2, 5, 2), 3)),
+        solution="W2' * delta2 .* sigma_prime(z1)",
+        mistakes={"W not transposed": "(delta2' * W2) .* sigma_prime(z1)'",
+                  "missing σ′": "W2' * delta2",
+                  "wrong layer": "W1 * delta2 .* sigma_prime(z1)",
+                  "σ′ of the activation": "W2' * delta2 .* sigma_prime(a1)"}))
 
 
 def _bp2_batch():

@@ -6,6 +6,7 @@ import numpy as np
 import bpcore
 from bpcore.activations import sigmoid_prime
 from bpcore.examples import network_state, running, running_batch
+from bpcore.formula import Formula, random_networks
 
 from ..core import function, mistake, numeric
 
@@ -39,7 +40,22 @@ numeric(
                 lambda d: d.delta[1] @ d.a[1].T / d.m),
     ],
     explanation="∂C/∂W² = (1/m) δ² (a¹)ᵀ: a (2, 4) times a (4, 3) gives the (2, 3) shape of "
-                "W², already summed over the samples; dividing by m averages.")
+                "W², already summed over the samples; dividing by m averages.",
+    formula=Formula(
+        question="Type BP4 for the output layer of a 2-layer network on a batch: ∂C/∂W² as a "
+                 "formula in a0 = x, a1 = a¹, a2 = a², delta1 = δ¹, delta2 = δ² (one column "
+                 "per sample) and the batch size m.",
+        symbols={"a0": ("a^{0}", lambda d: d.a[0]), "a1": ("a^{1}", lambda d: d.a[1]),
+                 "a2": ("a^{2}", lambda d: d.a[2]),
+                 "delta1": ("\\delta^{1}", lambda d: d.delta[1]),
+                 "delta2": ("\\delta^{2}", lambda d: d.delta[2]), "m": ("m", lambda d: d.m)},
+        label="the running example on a batch of 4",
+        variants=random_networks(((3, 4, 2), 5), ((2, 3, 3), 3)),
+        solution="delta2 * a1' / m",
+        mistakes={"transposed": "a1 * delta2' / m",
+                  "missing 1/m": "delta2 * a1'",
+                  "wrong layer": "delta2 * a2' / m",
+                  "wrong delta": "delta1 * a1' / m"}))
 
 numeric(
     id="ch6-bp3-batch", chapter=6, title="∂C/∂b² for a batch",

@@ -18,6 +18,7 @@ import bpcore
 from bpcore.activations import sigmoid_prime
 
 from bpcore.examples import running, running_batch
+from bpcore.formula import Formula
 
 from ..core import mistake, numeric
 
@@ -141,7 +142,21 @@ numeric(
          "plus α Δ(1).",
     explanation="Δ(2) = −η g(1) + α Δ(1), with g(1) the gradient after the first step and "
                 "Δ(1) = −η g(0). bpcore.train(..., momentum=0.9) for two epochs makes the "
-                "same two steps.")
+                "same two steps.",
+    formula=Formula(
+        question="Type the second momentum step Δ(2) for W² as a formula in eta = η, alpha = α, "
+                 "g0 and g1 (∂C/∂W² at the starting weights and after the first step) and "
+                 "W2_0, W2_1 (W² before and after the first step).",
+        symbols={"eta": "\\eta", "alpha": "\\alpha", "g0": "g(0)", "g1": "g(1)",
+                 "W2_0": "W^{2}(0)", "W2_1": "W^{2}(1)"},
+        label="η = 0.5, α = 0.9",
+        variants=lambda rng: [("η = 0.3, α = 0.5", momentum_steps(0.3, 0.5)),
+                              ("η = 1, α = 0.8", momentum_steps(1.0, 0.8))],
+        solution="-eta * g1 + alpha * (W2_1 - W2_0)",
+        mistakes={"momentum left out": "-eta * g1",
+                  "stale gradient": "-eta * g0 + alpha * (W2_1 - W2_0)",
+                  "momentum sign flipped": "-eta * g1 - alpha * (W2_1 - W2_0)",
+                  "gradient scaled by 1 − α": "-(1 - alpha) * eta * g1 + alpha * (W2_1 - W2_0)"}))
 
 
 # --------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bpcore
 from bpcore.activations import sigmoid_prime
 from bpcore.examples import mazur
+from bpcore.formula import Formula, random_networks
 
 from ..core import mistake, numeric
 
@@ -218,4 +219,18 @@ numeric(
     hint="BP2 holds for any activation; only the local factor f′(z¹) changes. Write tanh′ "
          "in terms of tanh itself.",
     explanation="δ¹ = ((W²)ᵀ δ²) ⊙ (1 − (a¹)²), with δ² = (a² − y) ⊙ a²(1 − a²) from the "
-                "tanh network's own forward pass.")
+                "tanh network's own forward pass.",
+    formula=Formula(
+        question="Type δ¹ for a tanh hidden layer (sigmoid outputs, quadratic cost) as a formula "
+                 "in W2 = W², delta2 = δ², z1 = z¹ and a1 = a¹ = tanh(z¹), one column per "
+                 "sample.",
+        symbols={"W2": ("W^{2}", lambda d: d.W[2]),
+                 "delta2": ("\\delta^{2}", lambda d: d.delta[2]),
+                 "z1": ("z^{1}", lambda d: d.z[1]), "a1": ("a^{1}", lambda d: d.a[1])},
+        functions=("tanh",), label="Mazur's network with tanh hidden neurons",
+        variants=random_networks(((3, 2, 2), 3), ((2, 4, 4), 2),
+                                 activations=["tanh", "sigmoid"]),
+        solution="W2' * delta2 .* (1 - a1 .^ 2)",
+        mistakes={"sigmoid's derivative kept": "W2' * delta2 .* a1 .* (1 - a1)",
+                  "W² not transposed": "W2 * delta2 .* (1 - a1 .^ 2)",
+                  "local derivative missing": "W2' * delta2"}))

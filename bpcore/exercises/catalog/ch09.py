@@ -12,6 +12,7 @@ import numpy as np
 import sympy
 
 import bpcore
+from bpcore.formula import Formula
 
 from ..core import mistake, numeric, symbolic
 
@@ -83,6 +84,16 @@ def relative_error_state():
     return SimpleNamespace(g1=g1, g2=g2)
 
 
+def _gradient_pairs(rng):
+    """Two more pairs (g1, g2) for the formula question: a gradient and a noisy estimate."""
+    out = []
+    for n, noise in [(5, 1e-3), (9, 0.05)]:
+        g1 = rng.normal(size=n)
+        out.append((f"a random gradient of {n} entries and a noisy copy",
+                    SimpleNamespace(g1=g1, g2=g1 + noise * rng.normal(size=n))))
+    return out
+
+
 numeric(
     id="ch9-relative-error", chapter=9, title="The relative error of a gradient check",
     prompt="d['g1'] is backprop's gradient of the running example (all 17 weights and biases "
@@ -108,7 +119,16 @@ numeric(
     ],
     hint="bpcore.relative_error(g1, g2) computes the same number; compare your own with it.",
     explanation="‖g1 − g2‖ / (‖g1‖ + ‖g2‖) is about 2e-3 here: fine for float32, far from the "
-                "1e-7 that float64 reaches.")
+                "1e-7 that float64 reaches.",
+    formula=Formula(
+        question="Type the relative error of a gradient check as a formula in g1 and g2, two "
+                 "gradients written as columns.",
+        symbols={"g1": "g_{1}", "g2": "g_{2}"}, functions=("norm", "abs", "sum", "mean", "sqrt"),
+        label="the running example's 17 gradient entries", variants=_gradient_pairs,
+        solution="norm(g1 - g2) / (norm(g1) + norm(g2))",
+        mistakes={"no denominator": "norm(g1 - g2)",
+                  "divided by one norm": "norm(g1 - g2) / norm(g1)",
+                  "mean absolute difference": "mean(abs(g1 - g2))"}))
 
 
 def forward_pass_state():

@@ -15,6 +15,7 @@ from bpcore import jacobians, notation
 from bpcore.activations import sigmoid_prime, softmax
 
 from bpcore.examples import network_state, running, running_batch
+from bpcore.formula import Formula
 
 from ..core import mistake, numeric
 
@@ -56,6 +57,16 @@ def softmax_z_state():
     return SimpleNamespace(z=z, a=softmax(z[:, None])[:, 0])
 
 
+def _softmax_inputs(rng):
+    """Two more z (and their softmax) for the formula question, of 3 and 5 entries."""
+    out = []
+    for n in (3, 5):
+        z = np.round(rng.normal(size=n), 2)
+        out.append((f"a random z of {n} entries",
+                    SimpleNamespace(z=z, a=softmax(z[:, None])[:, 0])))
+    return out
+
+
 numeric(
     id="ch10-softmax-jacobian", chapter=10, title="The softmax Jacobian",
     prompt="For z = d['z'] (four outputs), compute the Jacobian of a = softmax(z), the 4×4 "
@@ -80,7 +91,17 @@ numeric(
     hint="a = softmax(z); then J = diag(a) − a aᵀ. Each column sums to 0, because Σ a_i = 1; "
          "each row too, because adding one number to every z_j leaves a unchanged.",
     explanation="J_ij = a_i(𝟙[i = j] − a_j), i.e. np.diag(a) - np.outer(a, a): positive diagonal, "
-                "negative elsewhere, symmetric, rows summing to 0.")
+                "negative elsewhere, symmetric, rows summing to 0.",
+    formula=Formula(
+        question="Type the softmax Jacobian J (entries ∂a_i/∂z_j) as a formula in the column z "
+                 "and the column a = softmax(z).",
+        symbols={"z": ("z", lambda d: d.z), "a": ("a", lambda d: d.a)},
+        functions=("exp", "sum", "diag"), quantity="J",
+        label="z = (1, 2, 0.5, −1)", variants=_softmax_inputs,
+        solution="diag(a) - a * a'",
+        mistakes={"diagonal only": "diag(a .* (1 - a))",
+                  "diagonal term missing": "-a * a'",
+                  "sign flipped": "a * a' - diag(a)"}))
 
 
 def softmax_batch_state():

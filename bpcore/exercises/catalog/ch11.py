@@ -16,6 +16,7 @@ import bpcore
 from bpcore import notation
 from bpcore.activations import sigmoid, sigmoid_prime
 from bpcore.examples import running, running_batch
+from bpcore.formula import Formula, random_networks
 
 from ..core import mistake, numeric
 
@@ -138,6 +139,17 @@ def _row_batch():
                            b2=biases[1])
 
 
+def _row_batches(rng):
+    """Two random networks and batches in the row layout, for the formula question."""
+    out = []
+    for label, d in random_networks(((3, 4, 2), 3), ((2, 3, 3), 5))(rng):
+        weights, biases = notation.to_row_layout(d.net)
+        out.append((label + ", in rows", SimpleNamespace(net=d.net, I=d.x.T.copy(), W1=weights[0],
+                                                          W2=weights[1], b1=biases[0],
+                                                          b2=biases[1])))
+    return out
+
+
 numeric(
     id="ch11-row-output", chapter=11, title="The running example with row vectors",
     prompt="The short note stores a sample as a ROW and computes O = f₂(f₁(I W₁) W₂). "
@@ -165,7 +177,18 @@ numeric(
     ],
     hint="Row layout: A = I @ W + b with b a (1, n) row; O = sigmoid(A).",
     explanation="O = σ(σ(I W₁ + b₁) W₂ + b₂), shape (4, 2); it is bpcore's column-layout "
-                "output transposed.")
+                "output transposed.",
+    formula=Formula(
+        question="In the short note's row layout, type the output O of a 2-layer sigmoid network "
+                 "as a formula in I (one sample per row), W1, W2 (shapes (n₀, n₁), (n₁, n₂)) "
+                 "and the bias rows b1, b2.",
+        symbols={"I": "I", "W1": "W_{1}", "W2": "W_{2}", "b1": "b_{1}", "b2": "b_{2}"},
+        functions=("sigma",), quantity="O", label="the running example's network on 4 rows",
+        variants=_row_batches,
+        solution="sigma(sigma(I * W1 + b1) * W2 + b2)",
+        mistakes={"columns, not rows": "sigma(sigma(I * W1 + b1) * W2 + b2)'",
+                  "biases left out": "sigma(sigma(I * W1) * W2)",
+                  "hidden activation skipped": "sigma((I * W1 + b1) * W2 + b2)"}))
 
 
 # --------------------------------------------------------------------------------------

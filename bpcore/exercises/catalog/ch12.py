@@ -16,6 +16,7 @@ import numpy as np
 import bpcore
 from bpcore.activations import sigmoid_prime
 from bpcore.examples import network_state
+from bpcore.formula import Formula, random_networks
 
 from ..core import mistake, numeric
 
@@ -237,7 +238,21 @@ numeric(
          "slope to get ∂E/∂x; send it back through the weight w_ji to each hidden unit.",
     explanation="∂E/∂x_out,c = (a_c − y_c) a_c(1 − a_c), then ∂E/∂y_jc = w_out,j ∂E/∂x_out,c "
                 "and ∂E/∂x_jc = ∂E/∂y_jc · y_jc(1 − y_jc): BP1 and BP2 for one case, the "
-                "per-sample δ¹. A sum over cases needs no 1/m anywhere.")
+                "per-sample δ¹. A sum over cases needs no 1/m anywhere.",
+    formula=Formula(
+        question="Type RHW's ∂E/∂x_j for the hidden units, every case at once, as a formula in "
+                 "W2 = W², a1 = a¹ and a2 = a² (the hidden and output activations, one column "
+                 "per case), the targets y and the number of cases m.",
+        symbols={"W2": ("W^{2}", lambda d: d.W[2]), "a1": ("a^{1}", lambda d: d.a[1]),
+                 "a2": ("a^{2}", lambda d: d.a[2]), "y": ("y", lambda d: d.y),
+                 "m": ("m", lambda d: d.m)},
+        label="the 6-2-1 network on the 64 patterns",
+        variants=random_networks(((4, 3, 1), 6), ((3, 2, 2), 4)),
+        solution="(W2' * ((a2 - y) .* a2 .* (1 - a2))) .* a1 .* (1 - a1)",
+        mistakes={"derivative of the mean":
+                  "(W2' * ((a2 - y) .* a2 .* (1 - a2))) .* a1 .* (1 - a1) / m",
+                  "stopped at ∂E/∂y_j": "W2' * ((a2 - y) .* a2 .* (1 - a2))",
+                  "output slope missing": "(W2' * (a2 - y)) .* a1 .* (1 - a1)"}))
 
 
 numeric(
