@@ -98,6 +98,19 @@ SET_DARK = """
 }
 """
 
+# Resolves once the colour transitions that switching the theme started have run to the
+# end: axe must not read a colour halfway between light and dark (a CI run under load
+# once caught the search button's text mid-transition).  Animations that loop forever are
+# not transitions, so they are not waited for.
+TRANSITIONS_DONE = """
+async () => {
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  const running = document.getAnimations().filter((a) => a instanceof CSSTransition);
+  await Promise.all(running.map((a) => a.finished.catch(() => null)));
+  return running.length;
+}
+"""
+
 # Relative luminance (WCAG 2) of the colour that is really behind the text.
 BACKGROUND_LUMINANCE = """
 () => {
@@ -297,7 +310,7 @@ def test_page_is_accessible(page_path, open_page, axe_source, html_dir, skip_or_
     for mode in ("light", "dark"):
         if mode == "dark":
             page.evaluate(SET_DARK)
-            page.wait_for_timeout(300)  # let the theme's colour transitions finish
+            page.evaluate(TRANSITIONS_DONE)  # let the theme's colour transitions finish
             luminance = page.evaluate(BACKGROUND_LUMINANCE)
             assert luminance < 0.1, (
                 f"{page_path}: data-theme=dark left the content background light "
