@@ -23,10 +23,8 @@ test.  See benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +34,8 @@ sys.path.insert(0, str(ROOT))
 import bpcore  # noqa: E402
 from bpcore import autodiff  # noqa: E402
 from bpcore.autodiff import Value  # noqa: E402
+
+import bench_backprop  # noqa: E402  (this folder: the shared timing functions)
 
 LARGE = ((784, 512, 512, 10), 256)
 SMALL = ((4, 8, 8, 3), 8)
@@ -78,52 +78,13 @@ def check(name, got, ref):
                            "the timings would compare different work")
 
 
-def calibrate(fn, min_block):
-    """How many calls make one timed block last at least ``min_block`` seconds."""
-    fn()                                  # warm-up call, not measured
-    n = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(n):
-            fn()
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_block or n >= 100_000:
-            return n
-        n = max(n + 1, int(n * min(10.0, 1.2 * min_block / max(elapsed, 1e-9))))
-
-
-def minor_page_faults():
-    """Minor page faults of this process so far (0 where the OS does not report them)."""
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - Windows
-        return 0
-    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-
-
 def time_interleaved(contenders, repeats, min_block):
-    """Round-robin, the starting contender rotating: name -> list of seconds per call (one
-    entry per round), and name -> minor page faults per call (fresh memory mapped)."""
-    names = list(contenders)
-    calls = {name: calibrate(fn, min_block) for name, fn in contenders.items()}
-    samples = {name: [] for name in names}
-    faults = {name: 0.0 for name in names}
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for r in range(repeats):
-            for name in names[r % len(names):] + names[:r % len(names)]:
-                fn, n = contenders[name], calls[name]
-                faults_before = minor_page_faults()
-                start = time.perf_counter()
-                for _ in range(n):
-                    fn()
-                samples[name].append((time.perf_counter() - start) / n)
-                faults[name] += (minor_page_faults() - faults_before) / n / repeats
-    finally:
-        if was_enabled:
-            gc.enable()
-    return samples, faults
+    """bench_backprop's interleaved rounds (best-of and page faults measured the same way
+    for both benchmarks): name -> seconds per call, one entry per round, and name -> mean
+    minor page faults per call."""
+    samples, faults = bench_backprop.time_interleaved(contenders, repeats, min_block,
+                                                      progress=lambda done, total: None)
+    return samples, {name: sum(f) / len(f) for name, f in faults.items()}
 
 
 def main(argv=None):
