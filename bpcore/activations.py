@@ -49,15 +49,30 @@ def _float(z):
 def sigmoid(z):
     """Logistic sigmoid, sigma(z) = 1 / (1 + e^{-z}).
 
-    Numerically stable for any finite z: scipy's ``expit`` never evaluates e^{+|z|}, so
-    |z| = 1000 gives 0.0 or 1.0 with no overflow warning, and tiny outputs keep their
-    relative precision (sigma(-40) = 4.2e-18, not 0).  It is one compiled loop, several
-    times faster than composing it from numpy calls.
+    Numerically stable for any finite z: |z| = 1000 gives 0.0 or 1.0 with no overflow
+    warning, and tiny outputs keep their relative precision (sigma(-40) = 4.2e-18, not 0).
+    Small arrays go through scipy's ``expit``, one compiled loop.  Its loop is not
+    vectorised, so from _SIGMOID_PASSES_FROM elements on four in-place passes of numpy's
+    vectorised exp are about three times faster (1 / inf = 0 where e^{-z} overflows).
 
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     array([0. , 0.5, 1. ])
+    >>> print(f"{float(sigmoid(np.array(-40.0))):.4g}")
+    4.248e-18
     """
-    return expit(_float(z))
+    z = _float(z)
+    if z.size < _SIGMOID_PASSES_FROM:
+        return expit(z)
+    a = np.negative(z, out=np.empty_like(z))
+    with np.errstate(over="ignore"):
+        np.exp(a, out=a)
+    a += 1.0
+    return np.reciprocal(a, out=a)
+
+
+# Where four numpy passes overtake expit (measured at about 500 elements; both take about
+# 2 microseconds there, so the exact point hardly matters).
+_SIGMOID_PASSES_FROM = 1024
 
 
 def sigmoid_prime(z):
@@ -142,9 +157,10 @@ def softmax(z):
            [0.]])
     """
     z = _float(z)
-    shifted = z - z.max(axis=0, keepdims=True)
-    e = np.exp(shifted)
-    return e / e.sum(axis=0, keepdims=True)
+    e = np.subtract(z, z.max(axis=0, keepdims=True))  # z - max_j z_j, a new array
+    np.exp(e, out=e)
+    e /= e.sum(axis=0, keepdims=True)
+    return e
 
 
 def softmax_jacobian(z):

@@ -1,5 +1,7 @@
 """Each activation record against independent oracles: central differences of f, sympy's
 derivative of the record's sympy form, and the softmax Jacobian formed in full."""
+import warnings
+
 import numpy as np
 import pytest
 import sympy
@@ -82,3 +84,23 @@ def test_large_inputs_stay_finite_without_warnings():
         for name, act in ACTIVATIONS.items():
             zz = z.T if name == "softmax" else z
             assert np.all(np.isfinite(act.f(zz)))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_large_arrays_match_the_small_array_path(dtype):
+    # Arrays from _SIGMOID_PASSES_FROM elements on take four numpy passes instead of expit;
+    # both must give the same values to a few ulps, the extremes exactly, and no warning.
+    from scipy.special import expit
+    n = activations._SIGMOID_PASSES_FROM
+    rng = np.random.default_rng(3)
+    z = np.concatenate([[-1000.0, -745.0, -40.0, 0.0, 40.0, 1000.0],
+                        rng.normal(0.0, 8.0, size=2 * n)]).astype(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        a = activations.sigmoid(z)
+    assert a.dtype == dtype and a.shape == z.shape
+    reference = expit(z)
+    np.testing.assert_array_max_ulp(a, reference, maxulp=4)
+    assert a[0] == 0.0 and a[3] == 0.5 and a[5] == 1.0
+    # sigma(-40) = e^-40 / (1 + e^-40): relative precision kept, not rounded to 0
+    np.testing.assert_allclose(a[2], np.exp(-40.0), rtol=1e-6 if dtype == np.float32 else 1e-15)

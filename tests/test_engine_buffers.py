@@ -6,6 +6,7 @@ which compute without buffers and compose exactly to backprop."""
 import threading
 
 import numpy as np
+import pytest
 
 import bpcore
 from bpcore import engine
@@ -112,3 +113,19 @@ def test_a_thread_keeps_buffers_for_two_problem_shapes_and_none_for_huge_ones():
     grads = bpcore.backprop(net, x, y)
     assert [key[1] for key in engine._local.kept] == [4, 5]
     assert_gradients_equal(grads, by_steps(net, x, y, "mse"))
+
+
+@pytest.mark.parametrize("shapes", [[(3, 2), (1, 3)], [(512, 784), (512, 512), (10, 512)]])
+def test_new_arrays_are_separate_contiguous_blocks_of_one_allocation(shapes):
+    arrays = engine._new_arrays(shapes, np.float64)
+    assert [a.shape for a in arrays] == shapes
+    assert all(a.flags.c_contiguous and a.flags.writeable for a in arrays)
+    for i, a in enumerate(arrays):  # writing one array leaves the others alone
+        for other in arrays:
+            other[...] = 0.0
+        a[...] = i + 1.0
+        assert [float(b.sum()) for b in arrays] == [(j == i) * (i + 1.0) * b.size
+                                                    for j, b in enumerate(arrays)]
+    total = sum(a.nbytes for a in arrays)
+    if total >= 2 * engine._HUGE_PAGE:  # big blocks start on a huge-page boundary
+        assert arrays[0].ctypes.data % engine._HUGE_PAGE == 0
