@@ -203,22 +203,22 @@ def _backprop(net, x, y, loss):
 
 
 def _new_arrays(shapes, dtype):
-    """New arrays of the given shapes, views of one new allocation.
+    """New arrays of the given shapes.
 
-    One request to the allocator instead of one per array.  From 4 MiB on, the block also
-    starts on a 2 MiB boundary and covers whole 2 MiB pages, so that Linux can back it with
-    transparent huge pages (numpy asks for them at that size): one page fault per 2 MiB
-    instead of one per 4 KiB, which is most of what touching new memory costs.
+    Below 4 MiB in all, one np.empty each: the allocator serves them from memory it holds.
+    From 4 MiB on, views of one allocation that starts on a 2 MiB boundary and covers whole
+    2 MiB pages, so that Linux can back it with transparent huge pages (numpy asks for them
+    at that size): one page fault per 2 MiB instead of one per 4 KiB, which is most of what
+    touching new memory costs.
     """
     sizes = [math.prod(shape) for shape in shapes]
     total, itemsize = sum(sizes), np.dtype(dtype).itemsize
     if total * itemsize < 2 * _HUGE_PAGE:
-        flat = np.empty(total, dtype)
-    else:
-        pages = -(-total * itemsize // _HUGE_PAGE)  # rounded up
-        raw = np.empty((pages + 1) * _HUGE_PAGE // itemsize, dtype)
-        skip = (-raw.ctypes.data % _HUGE_PAGE) // itemsize  # to the next 2 MiB boundary
-        flat = raw[skip:skip + total]
+        return [np.empty(shape, dtype) for shape in shapes]
+    pages = -(-total * itemsize // _HUGE_PAGE)  # rounded up
+    raw = np.empty((pages + 1) * _HUGE_PAGE // itemsize, dtype)
+    skip = (-raw.ctypes.data % _HUGE_PAGE) // itemsize  # to the next 2 MiB boundary
+    flat = raw[skip:skip + total]
     arrays, start = [], 0
     for shape, size in zip(shapes, sizes):
         arrays.append(flat[start:start + size].reshape(shape))

@@ -116,7 +116,7 @@ def test_a_thread_keeps_buffers_for_two_problem_shapes_and_none_for_huge_ones():
 
 
 @pytest.mark.parametrize("shapes", [[(3, 2), (1, 3)], [(512, 784), (512, 512), (10, 512)]])
-def test_new_arrays_are_separate_contiguous_blocks_of_one_allocation(shapes):
+def test_new_arrays_are_separate_contiguous_and_writable(shapes):
     arrays = engine._new_arrays(shapes, np.float64)
     assert [a.shape for a in arrays] == shapes
     assert all(a.flags.c_contiguous and a.flags.writeable for a in arrays)
