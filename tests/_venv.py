@@ -81,6 +81,9 @@ def make_venv(python, work: Path, timeout: int):
         "JUPYTER_RUNTIME_DIR": str(jupyter_home / "runtime"),
         "IPYTHONDIR": str(jupyter_home / "ipython"),
         "MPLBACKEND": "Agg",
+        # its own font cache: a cache written here would name this venv's fonts, which
+        # are deleted with it, and the user's matplotlib would then miss them
+        "MPLCONFIGDIR": str(jupyter_home / "matplotlib"),
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     }
     env.pop("PYTHONPATH", None)

@@ -7,6 +7,7 @@ import ast
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -98,3 +99,15 @@ def test_the_built_page_shows_no_setup_cell(path):
         skip_or_fail(f"{page} is not built; run `jupyter-book build .` first")
     html = page.read_text(encoding="utf-8")
     assert "_install_bpcore" not in html and "BPCORE_SOURCE" not in html
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_the_built_page_shows_no_stderr(path):
+    # What the environment prints (a font matplotlib cannot find, a deprecation, pip's
+    # chatter) must not reach the reader: no chapter writes to stderr on purpose.
+    page = HTML_DIR / "chapters" / f"{path.stem}.html"
+    if not page.is_file():
+        skip_or_fail(f"{page} is not built; run `jupyter-book build .` first")
+    html = page.read_text(encoding="utf-8")
+    outputs = re.findall(r'class="output stderr[^"]*"[^>]*>(.{0,200})', html, re.S)
+    assert not outputs, f"{page.name} shows stderr output: {outputs[0]!r}"
