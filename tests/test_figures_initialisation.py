@@ -205,6 +205,7 @@ def test_plot_rate_scan_and_curves():
     ax = fig.axes[0]
     assert [list(line.get_ydata()) for line in ax.get_lines()] == [[3, 17], [5]]
     assert ax.get_xscale() == "log"
+    assert all(float(t).is_integer() for t in ax.get_yticks())  # counts of seeds
     fig = init.plot_curves({"a": [3.0, 2.0, 1.0], "b": [1.0, 1.0]}, "E", hline=(4.0, "four"),
                            ylim=(0.5, 5.0))
     assert [len(line.get_xdata()) for line in fig.axes[0].get_lines()][:2] == [3, 2]

@@ -30,6 +30,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .. import _validate as v
 from .. import activations as _activations
@@ -240,6 +241,7 @@ def plot_rate_scan(counts, n_seeds):
     ax.set_xticks(sorted({r for by_rate in counts.values() for r in by_rate}))
     ax.get_xaxis().set_major_formatter(_plain_numbers())
     ax.set_ylim(-0.5, n_seeds * 1.25)             # room for the legend above the lines
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count of seeds
     ax.set_xlabel("learning rate η on the mean cost (the paper's is 6.4)")
     ax.set_ylabel(f"seeds solved, of {n_seeds}")
     ax.grid(True, color="#dddddd", lw=0.8)
