@@ -31,7 +31,10 @@ what plain configuration cannot do:
    (500) such as myst-nb's RequireJS + widget manager, because they must set
    the Font Awesome config and the MathJax bridge before those run. One of
    them, ``bp-dom.js``, is written here from :mod:`bpcore.dom`: the class
-   names the Python side emits, so the scripts read the same names. What
+   names the Python side emits, so the scripts read the same names. Another,
+   ``bp-questions.js``, is written at ``env-updated`` from every page's
+   doctree: the question ids of each page, which ``bp-progress.js`` counts
+   (and two pages showing one id is a warning, so the build fails). What
    each script does, and every name: ``docs/page-contract.md``.
 """
 
@@ -63,9 +66,13 @@ VENDOR_NOT_COPIED = ("README.md", "refresh.sh", "node_modules", "*.tgz",
 # build time (dom_script), the others are in _ext/static/. bp-requirejs-config.js is not here:
 # _config.yml loads it, on pages with widgets only, between RequireJS and the manager.
 PAGE_SCRIPTS = ("bp-fontawesome.js", "bp-mathjax-bridge.js", "bp-dom.js", "bp-on-render.js",
-                "bp-a11y.js", "bp-stepper-nav.js")
+                "bp-a11y.js", "bp-stepper-nav.js", "bp-questions.js", "bp-progress.js")
 PAGE_SCRIPT_PRIORITY = 450
 DOM_SCRIPT = "bp-dom.js"
+# Written at build time (questions_script): the question ids of every page, which
+# bp-progress.js needs on every page to count each chapter's questions in the sidebar.
+QUESTIONS_SCRIPT = "bp-questions.js"
+GENERATED_SCRIPTS = (DOM_SCRIPT, QUESTIONS_SCRIPT)
 
 # Scripts that only some pages load, as (path relative to _static, add_js_file keywords),
 # keyed by the bpcore.dom name whose attribute in a page's body asks for them.  mathjs runs
@@ -165,6 +172,77 @@ def page_scripts(body: str, names: dict[str, str] | None = None) -> list[tuple[s
             if f'{names[key]}="' in body]
 
 
+def question_ids(body: str, names: dict[str, str] | None = None) -> list[str]:
+    """The question ids (``data-bp-question``) in a page's HTML, each once, in page order.
+
+    >>> question_ids('<div class="bp-quiz" data-bp-question="quiz-a"></div>'
+    ...              '<div data-bp-question="formula-ch4-x"></div><div data-bp-question="quiz-a">')
+    ['quiz-a', 'formula-ch4-x']
+    """
+    names = dom_names() if names is None else names
+    found = re.findall(rf'{re.escape(names["QUESTION_ATTRIBUTE"])}="([^"]+)"', body)
+    return list(dict.fromkeys(found))
+
+
+def book_questions(bodies: dict[str, str],
+                   names: dict[str, str] | None = None) -> tuple[dict, dict]:
+    """({page: its question ids}, {id: the pages that show it, when more than one}).
+
+    ``bodies`` maps a page name (``chapters/04_output_delta``) to its HTML.  Pages without a
+    question are left out.  An id on two pages is a duplicate: the book would count one
+    answer on both.
+
+    >>> book_questions({"a": '<p data-bp-question="q1">', "b": "<p>none</p>",
+    ...                 "c": '<p data-bp-question="q1"><p data-bp-question="q2">'})
+    ({'a': ['q1'], 'c': ['q1', 'q2']}, {'q1': ['a', 'c']})
+    """
+    names = dom_names() if names is None else names
+    pages, where = {}, {}
+    for page in sorted(bodies):
+        ids = question_ids(bodies[page], names)
+        if ids:
+            pages[page] = ids
+        for qid in ids:
+            where.setdefault(qid, []).append(page)
+    return pages, {qid: found for qid, found in where.items() if len(found) > 1}
+
+
+def questions_script(pages: dict[str, list[str]]) -> str:
+    """The text of bp-questions.js: ``window.bpQuestions``, {page: [question ids]}.
+
+    >>> print(questions_script({"chapters/04_output_delta": ["formula-ch4-x"]}))
+    /* bp-questions.js: written by _ext/bpbook_html.py; see docs/page-contract.md. */
+    window.bpQuestions = Object.freeze({"chapters/04_output_delta": ["formula-ch4-x"]});
+    <BLANKLINE>
+    """
+    return ("/* bp-questions.js: written by _ext/bpbook_html.py; see docs/page-contract.md. */\n"
+            f"window.bpQuestions = Object.freeze({json.dumps(pages, sort_keys=True)});\n")
+
+
+def _raw_html(doctree) -> str:  # noqa: ANN001
+    """The raw HTML of a page's doctree: where myst-nb keeps a cell's text/html output."""
+    from docutils import nodes
+    return "\n".join(node.astext() for node in doctree.findall(nodes.raw)
+                     if "html" in node.get("format", "").split())
+
+
+def _collect_questions(app: Sphinx, env) -> list[str]:  # noqa: ANN001
+    """env-updated: write bp-questions.js from every page's doctree, before any page is
+    written (so its cache-busting checksum is right); warn about an id on two pages."""
+    if app.builder.format != "html":
+        return []
+    bodies = {name: _raw_html(env.get_doctree(name)) for name in sorted(env.found_docs)}
+    pages, duplicates = book_questions(bodies)
+    for qid, found in duplicates.items():
+        logger.warning("[bpbook_html] the question id %r is on %d pages (%s); give each "
+                       "question its own id (bpcore.quiz: id=...)", qid, len(found),
+                       ", ".join(found))
+    dst = Path(app.outdir) / "_static"
+    dst.mkdir(parents=True, exist_ok=True)
+    (dst / QUESTIONS_SCRIPT).write_text(questions_script(pages), encoding="utf-8")
+    return []
+
+
 def _add_page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict,
                       doctree) -> None:  # noqa: ANN001
     """html-page-context: add this page's own scripts (Sphinx keeps them to this page)."""
@@ -208,6 +286,8 @@ def _add_static(app: Sphinx) -> None:
         if path.is_file():
             shutil.copy2(path, dst / path.name)
     (dst / DOM_SCRIPT).write_text(dom_script(), encoding="utf-8")
+    if not (dst / QUESTIONS_SCRIPT).is_file():   # filled in at env-updated
+        (dst / QUESTIONS_SCRIPT).write_text(questions_script({}), encoding="utf-8")
     for name in PAGE_SCRIPTS:
         app.add_js_file(name, priority=PAGE_SCRIPT_PRIORITY)
     app.add_css_file("bp-widgets.css")
@@ -226,6 +306,28 @@ _LABEL_IN_NAME = (
 )
 
 
+# Where localStorage throws (some private modes, file:// pages in some browsers), the theme's
+# inline script in <head> that reads the colour mode throws an uncaught error before any
+# script of ours runs; wrapped here, it falls back to "auto" (bp-progress.js then gives the
+# theme's later scripts an in-memory storage).
+_THEME_STORAGE = re.compile(
+    r'(?<!try \{ )(document\.documentElement\.dataset\.(mode|theme) = '
+    r'localStorage\.getItem\("\w+"\) \|\| "auto";)')
+
+
+def guard_theme_storage(html: str) -> str:
+    """The theme's inline read of localStorage, in a try/catch.
+
+    >>> guard_theme_storage('document.documentElement.dataset.mode = '
+    ...                     'localStorage.getItem("mode") || "auto";')
+    'try { document.documentElement.dataset.mode = localStorage.getItem("mode") || "auto"; } catch (e) { document.documentElement.dataset.mode = "auto"; }'
+    >>> guard_theme_storage(_) == _         # a page fixed already is left as it is
+    True
+    """
+    return _THEME_STORAGE.sub(lambda m: f"try {{ {m.group(1)} }} catch (e) {{ "
+                              f'document.documentElement.dataset.{m.group(2)} = "auto"; }}', html)
+
+
 def _label_in_name(app: Sphinx, exc: Exception | None) -> None:
     if exc is not None or app.builder.format != "html":
         return
@@ -237,6 +339,7 @@ def _label_in_name(app: Sphinx, exc: Exception | None) -> None:
         fixed = text
         for pattern, repl in _LABEL_IN_NAME:
             fixed = pattern.sub(repl, fixed)
+        fixed = guard_theme_storage(fixed)
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")
 
@@ -248,6 +351,7 @@ def setup(app: Sphinx) -> dict:
     app.set_html_assets_policy("always")
     app.connect("builder-inited", _copy_vendor)
     app.connect("builder-inited", _add_static)
+    app.connect("env-updated", _collect_questions)
     app.connect("html-page-context", _add_page_scripts)
     app.connect("build-finished", _label_in_name)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -41,7 +41,11 @@ every k-th activation and recomputes the rest), ``exercises`` and ``quiz`` (self
 scripts), and, imported on demand because they load matplotlib or ipywidgets:
 ``steppers`` (a package, one module per stepper), ``diagrams``, ``figures`` (the chapters'
 figure code) and ``symbolic``; also on demand, ``rhw`` (chapter 12's mirror-symmetry
-replication and its saved results).
+replication and its saved results), ``conv`` and ``cnn`` (convolution and pooling layers,
+forwards and backwards, and chapter 16's small convolutional network), ``rnn`` and
+``rnn_training`` (a recurrent network and backpropagation through time; chapter 17),
+``formula`` (questions whose answer is an expression, checked in the page) and
+``playground`` (the running example, live in the page).
 
 >>> import numpy as np, bpcore
 >>> net = bpcore.Network.random([2, 3, 1], activations="sigmoid", seed=0)

@@ -22,7 +22,12 @@ __all__ = ["STEPPER", "STEPPER_TITLE", "STEP_CONTROLS", "STEP_SLIDER", "PREV", "
            "FORMULA_ANSWER", "FORMULA_INPUT", "FORMULA_CHECK", "FORMULA_PREVIEW",
            "FORMULA_FEEDBACK", "FORMULA_OK", "FORMULA_NO", "FORMULA_NOJS", "RESULT_ATTRIBUTE",
            "EXERCISE", "SOLUTION", "FEEDBACK", "FEEDBACK_CORRECT", "FEEDBACK_WRONG",
-           "STEPPER_NAMES", "QUIZ_NAMES", "FORMULA_NAMES"]
+           "QUESTION_ATTRIBUTE", "ANSWER_EVENT", "PROGRESS", "PROGRESS_COUNT", "PROGRESS_RESET",
+           "PROGRESS_CONFIRM", "PROGRESS_STATUS", "PROGRESS_BADGE", "PROGRESS_DONE",
+           "PLAYGROUND", "PLAYGROUND_ATTRIBUTE", "PLAYGROUND_NOJS", "PLAYGROUND_PARAMS",
+           "PLAYGROUND_DIAGRAM", "PLAYGROUND_TABLE", "PLAYGROUND_CURVE", "PLAYGROUND_STATUS",
+           "PLAYGROUND_STALE", "SYMBOL_ATTRIBUTE", "VALUE_ATTRIBUTE",
+           "STEPPER_NAMES", "QUIZ_NAMES", "FORMULA_NAMES", "PROGRESS_NAMES", "PLAYGROUND_NAMES"]
 
 # Steppers (bpcore.steppers; wired by _ext/static/bp-stepper-nav.js).
 STEPPER = "bp-stepper"                # outer container of one stepper
@@ -81,6 +86,32 @@ FORMULA_NO = "bp-formula-no"              # added to the feedback: not accepted
 FORMULA_NOJS = "bp-formula-nojs"          # "needs JavaScript and the book's page"
 RESULT_ATTRIBUTE = "data-bp-result"       # set by the script: "correct", "wrong" or ""
 
+# Progress the page remembers (_ext/static/bp-progress.js; every page).  Quizzes and formula
+# questions carry a stable id; their scripts announce each checked answer with an event.
+QUESTION_ATTRIBUTE = "data-bp-question"   # on a quiz's or formula question's root: its id
+ANSWER_EVENT = "bp-answer"                # dispatched on the root: detail {id, correct}
+PROGRESS = "bp-progress"                  # the box under a chapter's title: count and reset
+PROGRESS_COUNT = "bp-progress-count"      # its sentence "3 of 7 questions ... correctly"
+PROGRESS_RESET = "bp-progress-reset"      # the "Reset progress" button
+PROGRESS_CONFIRM = "bp-progress-confirm"  # the inline confirmation (Clear / Keep)
+PROGRESS_STATUS = "bp-progress-status"    # the aria-live message (cleared, not stored)
+PROGRESS_BADGE = "bp-progress-badge"      # "3/7" after a chapter's link in the sidebar
+PROGRESS_DONE = "bp-progress-done"        # note on a question answered correctly before
+
+# The playground of the running example (bpcore.playground; built and run by
+# bpcore/static/bp-playground.js, which adds every name below but the first three).
+PLAYGROUND = "bp-playground"                  # root; its JSON spec is on PLAYGROUND_ATTRIBUTE
+PLAYGROUND_ATTRIBUTE = "data-bp-playground"   # on the root: the initial state and choices
+PLAYGROUND_NOJS = "bp-playground-nojs"        # "the playground needs JavaScript"
+PLAYGROUND_PARAMS = "bp-playground-params"    # the grid of inputs: x, y, W, b
+PLAYGROUND_DIAGRAM = "bp-playground-diagram"  # the network diagram (inline SVG)
+PLAYGROUND_TABLE = "bp-playground-table"      # each table of computed values
+PLAYGROUND_CURVE = "bp-playground-curve"      # the cost curve of "Train" (inline SVG)
+PLAYGROUND_STATUS = "bp-playground-status"    # the message region (role=status, aria-live)
+PLAYGROUND_STALE = "bp-playground-stale"      # on the root while an input is invalid
+SYMBOL_ATTRIBUTE = "data-bp-symbol"           # on a shown value or an input: W2[1,3], C, ...
+VALUE_ATTRIBUTE = "data-bp-value"             # on a shown value: the full double
+
 # Exercise boxes and checker feedback (bpcore.exercises; styled, not scripted).
 EXERCISE = "bp-exercise"
 SOLUTION = "bp-solution"
@@ -95,3 +126,7 @@ QUIZ_NAMES = (QUIZ, QUIZ_QUESTION, QUIZ_OPTION, QUIZ_INPUT, QUIZ_ANSWER, QUIZ_CH
 FORMULA_NAMES = (FORMULA, FORMULA_QUESTION, FORMULA_SYNTAX, FORMULA_ANSWER, FORMULA_INPUT,
                  FORMULA_CHECK, FORMULA_PREVIEW, FORMULA_FEEDBACK, FORMULA_OK, FORMULA_NO,
                  FORMULA_NOJS)
+PROGRESS_NAMES = (PROGRESS, PROGRESS_COUNT, PROGRESS_RESET, PROGRESS_CONFIRM, PROGRESS_STATUS,
+                  PROGRESS_BADGE, PROGRESS_DONE)
+PLAYGROUND_NAMES = (PLAYGROUND, PLAYGROUND_NOJS, PLAYGROUND_PARAMS, PLAYGROUND_DIAGRAM,
+                    PLAYGROUND_TABLE, PLAYGROUND_CURVE, PLAYGROUND_STATUS, PLAYGROUND_STALE)

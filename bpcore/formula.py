@@ -346,14 +346,16 @@ class FormulaQuestion:
     """A formula question ready to display: ``_repr_html_`` gives the page's HTML.
 
     Its root's id is ``bp-formula-<exercise id>`` (``-2``, ``-3``, ... when the same
-    question is shown again in one kernel), stable from build to build, so the page can
-    remember a result by it.
+    question is shown again in one kernel); its question id, :attr:`id` =
+    ``formula-<exercise id>`` (the root's ``data-bp-question``), is the same however often it
+    is shown and at every build: the page remembers a correct answer by it.
     """
 
     def __init__(self, exercise):
         self.exercise = exercise
         self.formula = exercise.formula
         self.spec = page_spec(exercise)
+        self.id = f"formula-{exercise.id}"
 
     @property
     def question(self):

@@ -33,7 +33,14 @@ quiz.  Where no script can run, the quiz shows a one-line note saying that check
 JavaScript.
 
 Each rendering gets fresh element ids, so the same quiz can be displayed several times on
-one page.  Math in question text: write plain Unicode (δ², σ′(z), ⊙, ∂C/∂W); the quiz does
+one page.  Each quiz also has a stable question id, :attr:`Quiz.id` (the root's
+``data-bp-question``), the same at every build, by which the book's page remembers that the
+reader answered it correctly (``_ext/static/bp-progress.js``): ``quiz-<exercise id>`` with
+the entry's 1-based index for :func:`from_exercise`, ``quiz-`` and a digest of the kind and
+the question's text otherwise, or the ``id=`` given.  The build refuses two pages that show
+the same id.
+
+Math in question text: write plain Unicode (δ², σ′(z), ⊙, ∂C/∂W); the quiz does
 not typeset ``$...$``.  Text between backticks is shown as code.
 
 >>> q = numeric("δ²₁ of the running example?", answer=0.1425, tol=5e-4,
@@ -49,6 +56,7 @@ import itertools
 import json
 import math
 import numbers
+import re
 
 import numpy as np
 
@@ -57,6 +65,7 @@ from . import render
 __all__ = ["Quiz", "numeric", "multiple_choice", "from_exercise", "formula"]
 
 _ids = itertools.count(1)
+_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
 
 
 def _text(value, name, allow_empty=False):
@@ -81,14 +90,21 @@ class Quiz:
     """A rendered-on-demand quiz; display it in a cell.  See :func:`numeric`.
 
     ``kind`` is "numeric" or "choice"; ``spec`` is what the page's script checks a reply
-    against (its "options" are shown, not sent); ``label`` names a numeric quiz's input.
+    against (its "options" are shown, not sent); ``label`` names a numeric quiz's input;
+    ``id`` is the stable question id (see the module's docstring), derived from the kind and
+    the question when None.
+
+    >>> Quiz("numeric", "2 + 2?", {}).id
+    'quiz-ff1e49685d'
     """
 
-    def __init__(self, kind, question, spec, label=None):
+    def __init__(self, kind, question, spec, label=None, id=None):
         self.kind = kind
         self.question = question
         self.spec = spec
         self.label = label
+        self.id = _question_id(id) if id is not None else "quiz-" + hashlib.sha1(
+            f"{kind}\n{question}".encode()).hexdigest()[:10]
 
     def __repr__(self):
         return f"<bpcore.quiz {self.kind}: {self.question!r}>"
@@ -108,15 +124,24 @@ class Quiz:
         return render.quiz(self, uid, json.dumps(spec, ensure_ascii=False))
 
 
+def _question_id(value):
+    if not isinstance(value, str):
+        raise TypeError(f"id must be a string, got {type(value).__name__}")
+    if not _ID.fullmatch(value):
+        raise ValueError(f"id must be 1 to 80 lower-case letters, digits, '.', '_' or '-', "
+                         f"starting with a letter or digit, e.g. 'ch4-delta-sign', got {value!r}")
+    return value
+
+
 def numeric(question, answer, tol, wrong=None, hint=None, explanation=None,
-            label="Your answer"):
+            label="Your answer", id=None):
     """A quiz asking for a number, accepted when within ``tol`` of ``answer``.
 
     ``wrong`` maps expected wrong values to their hints ({0.7152: "You left out σ′"}): a
     reply within ``tol`` of one of them gets that hint.  ``hint`` is shown for any other
     wrong reply; ``explanation`` is shown with a correct one.  The reader may type
     decimals, scientific notation (1.5e-3), a fraction (3/4), a Unicode minus or a
-    decimal comma.
+    decimal comma.  ``id``: the stable question id; by default derived from the question.
 
     Raises ValueError when a wrong value lies within ``tol`` of the answer or of another
     wrong value, since the quiz could not tell them apart.
@@ -152,14 +177,15 @@ def numeric(question, answer, tol, wrong=None, hint=None, explanation=None,
             "explanation": _text(explanation, "explanation", True) if explanation else ""}
     label = _text(label, "label")
 
-    return Quiz("numeric", question, spec, label)
+    return Quiz("numeric", question, spec, label, id)
 
 
-def multiple_choice(question, options, correct, hints=None, explanation=None):
+def multiple_choice(question, options, correct, hints=None, explanation=None, id=None):
     """A quiz with one correct option among ``options``.
 
     ``correct`` is the index of the right option or its text.  ``hints`` maps wrong options
-    (by index or by text) to the hint shown when the reader picks them.
+    (by index or by text) to the hint shown when the reader picks them.  ``id``: the stable
+    question id; by default derived from the question.
 
     >>> q = multiple_choice("Which factor does BP1 multiply by?", ["σ′(z)", "σ′(a)"], 0,
     ...                     hints={"σ′(a)": "σ′ is evaluated at the pre-activation z."})
@@ -203,7 +229,7 @@ def multiple_choice(question, options, correct, hints=None, explanation=None):
             "explanation": _text(explanation, "explanation", True) if explanation else "",
             "options": options}
 
-    return Quiz("choice", question, spec)
+    return Quiz("choice", question, spec, id=id)
 
 
 def from_exercise(exercise, question, index=None, tol=None, explanation=None):
@@ -218,8 +244,8 @@ def from_exercise(exercise, question, index=None, tol=None, explanation=None):
 
     >>> from bpcore import exercises
     >>> q = from_exercise(exercises.get("ch4-bp1-delta"), "What is δ²₁?", index=(0, 0))
-    >>> round(q.spec["answer"], 4), len(q.spec["wrong"])
-    (0.1425, 3)
+    >>> round(q.spec["answer"], 4), len(q.spec["wrong"]), q.id
+    (0.1425, 3, 'quiz-ch4-bp1-delta-1-1')
     >>> from_exercise("ch4-bp1-delta", "What is δ²₁?")
     Traceback (most recent call last):
     ...
@@ -252,7 +278,10 @@ def from_exercise(exercise, question, index=None, tol=None, explanation=None):
         w = float(arr.reshape(ref_shape)[index] if ref_shape else arr.reshape(()))
         if abs(w - value) > tol and all(abs(w - other) > tol for other in wrong):
             wrong[w] = hint
-    return numeric(question, value, tol, wrong=wrong, explanation=explanation)
+    # The entry's 1-based index in the id, so two entries of one exercise are two questions.
+    entry = np.atleast_1d(np.asarray(index, dtype=int)) if ref_shape else []
+    qid = f"quiz-{exercise.id}" + "".join(f"-{int(i) % n + 1}" for i, n in zip(entry, ref_shape))
+    return numeric(question, value, tol, wrong=wrong, explanation=explanation, id=qid)
 
 
 def formula(exercise):

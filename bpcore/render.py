@@ -52,13 +52,28 @@ _FEEDBACK_LOOK = {  # border colour, background; the words of Feedback.label car
 }
 
 
+# Code in a box: the box's own text colour on a faint grey, legible in light and dark mode.
+# (The book's theme colours inline code pink, which is hard to read on its dark background.)
+_CODE_LOOK = ' style="color: inherit; background: rgba(127, 127, 127, 0.15);"'
+
+
+def _code(text):
+    """Escaped ``text`` as inline code in the box's own colour.
+
+    >>> _code("d['x'] < 1")
+    '<code style="color: inherit; background: rgba(127, 127, 127, 0.15);">d[&#x27;x&#x27;] &lt; 1</code>'
+    """
+    return f"<code{_CODE_LOOK}>{_e(text)}</code>"
+
+
 def exercise_box(info):
     """The prompt box of an exercise: title, id, prompt, what to submit, its data, how to
-    check.  ``info`` is an :class:`~bpcore.exercises.ExerciseInfo`."""
+    check.  ``info`` is an :class:`~bpcore.exercises.ExerciseInfo`.  Its code is shown in
+    the box's own text colour (see ``_code``), so it reads as well in dark mode."""
     data = ""
     if info.given:
-        names = ", ".join(f"<code>d[{_e(repr(g))}]</code>" for g in info.given)
-        data = (f"<p><strong>Data:</strong> <code>{_e(info.data_code)}</code> gives "
+        names = ", ".join(_code(f"d[{g!r}]") for g in info.given)
+        data = (f"<p><strong>Data:</strong> {_code(info.data_code)} gives "
                 f"{names}.</p>")
     return (f'<div class="{dom.EXERCISE}" data-exercise="{_e(info.id)}" style="border: 1px '
             f'solid rgba(127, 127, 127, 0.5); border-radius: 4px; padding: 0.5em 0.75em; '
@@ -66,8 +81,8 @@ def exercise_box(info):
             f'<small>({_e(info.id)})</small></p>'
             f'<p style="white-space: pre-wrap;">{_e(info.prompt)}</p>'
             f"<p><strong>Answer:</strong> {_e(info.submit)}</p>"
-            f"<p><strong>In code:</strong> <code>{_e(info.get_code)}</code></p>{data}"
-            f"<p><strong>Check:</strong> <code>{_e(info.check_code)}</code></p></div>")
+            f"<p><strong>In code:</strong> {_code(info.get_code)}</p>{data}"
+            f"<p><strong>Check:</strong> {_code(info.check_code)}</p></div>")
 
 
 def solution(sol):
@@ -125,6 +140,7 @@ def quiz(q, uid, spec_json):
     """A :class:`bpcore.quiz.Quiz` as self-contained HTML with element ids ``uid-...``;
     ``spec_json`` is what the script reads to check a reply (``dom.SPEC_ATTRIBUTE``)."""
     return (f'<div class="{dom.QUIZ} {dom.QUIZ}-{q.kind}" id="{uid}" '
+            f'{dom.QUESTION_ATTRIBUTE}="{_e(q.id)}" '
             f'{dom.SPEC_ATTRIBUTE}="{_e(spec_json, quote=True)}">'
             f"{QUIZ_STYLE}{_BODIES[q.kind](q, uid)}"
             f'<p class="{dom.QUIZ_FEEDBACK}" id="{uid}-feedback" role="status" '
@@ -163,7 +179,7 @@ def formula(q, uid, spec_json):
              f"formula on {len(spec['datasets'])} sets of numbers ({labels}) and compares it "
              f"with {_e(spec['quantity'])}."]
     how = "".join(f"<li>{item}</li>" for item in items)
-    return (f'<div class="{dom.FORMULA}" id="{rid}" '
+    return (f'<div class="{dom.FORMULA}" id="{rid}" {dom.QUESTION_ATTRIBUTE}="{_e(q.id)}" '
             f'{dom.FORMULA_ATTRIBUTE}="{_e(spec_json, quote=True)}">{FORMULA_STYLE}'
             f'<p class="{dom.FORMULA_QUESTION}" id="{rid}-question">{inline(q.question)}</p>'
             f'<div class="{dom.FORMULA_SYNTAX}" id="{rid}-syntax"><p>Symbols (sizes on '

@@ -108,7 +108,7 @@ def test_every_script_is_registered_after_what_it_needs():
     config = (ROOT / "_config.yml").read_text(encoding="utf-8")
     assert on_disk - set(ext.PAGE_SCRIPTS) == {"bp-requirejs-config.js"}
     assert '"bp-requirejs-config.js"' in config  # loaded by nb_ipywidgets_js instead
-    assert set(ext.PAGE_SCRIPTS) - on_disk == {ext.DOM_SCRIPT}
+    assert set(ext.PAGE_SCRIPTS) - on_disk == set(ext.GENERATED_SCRIPTS)
     order = {name: i for i, name in enumerate(ext.PAGE_SCRIPTS)}
     for name in on_disk - {"bp-requirejs-config.js"}:
         text = (ext.STATIC_DIR / name).read_text(encoding="utf-8")
@@ -164,3 +164,81 @@ def test_setup_connects_the_per_page_scripts():
                           connect=lambda event, fn: connected.append((event, fn)))
     ext.setup(app)
     assert ("html-page-context", ext._add_page_scripts) in connected
+
+
+# --------------------------------------------------------------------------------------
+# The question ids of every page, collected at build time for bp-progress.js.
+
+def _raw_page(*ids):
+    """A doctree like myst-nb's for a page whose cells show questions with these ids."""
+    from docutils import nodes
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+
+    document = new_document("page", get_default_settings(Parser))
+    for qid in ids:
+        cell = nodes.container()
+        cell += nodes.raw("", f'<div class="{dom.QUIZ}" {dom.QUESTION_ATTRIBUTE}="{qid}">'
+                              "</div>", format="html")
+        cell += nodes.literal_block("", f"<bpcore.quiz {qid}>")   # text/plain beside it
+        document += cell
+    document += nodes.paragraph("", f'prose naming {dom.QUESTION_ATTRIBUTE}="not-an-id"')
+    return document
+
+
+def _collect(tmp_path, pages, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(ext.logger, "warning", lambda msg, *args: warnings.append(msg % args))
+    env = SimpleNamespace(found_docs=set(pages), get_doctree=lambda name: pages[name])
+    app = SimpleNamespace(builder=SimpleNamespace(format="html"), outdir=str(tmp_path))
+    assert ext._collect_questions(app, env) == []
+    text = (tmp_path / "_static" / ext.QUESTIONS_SCRIPT).read_text(encoding="utf-8")
+    body = re.fullmatch(r"/\*.*?\*/\nwindow\.bpQuestions = Object\.freeze\((.*)\);\n", text,
+                        re.S)
+    assert body, text
+    return json.loads(body.group(1)), warnings
+
+
+def test_the_build_writes_every_page_s_question_ids(tmp_path, monkeypatch):
+    pages = {"chapters/04_output_delta": _raw_page("formula-ch4-a", "quiz-ch4-b-1-1",
+                                                   "formula-ch4-a"),
+             "chapters/01_forward_pass": _raw_page("quiz-0123456789"),
+             "chapters/preface": _raw_page()}
+    questions, warnings = _collect(tmp_path, pages, monkeypatch)
+    # each id once per page, in page order; prose and text/plain are not questions
+    assert questions == {"chapters/01_forward_pass": ["quiz-0123456789"],
+                         "chapters/04_output_delta": ["formula-ch4-a", "quiz-ch4-b-1-1"]}
+    assert warnings == []
+
+
+def test_an_id_on_two_pages_is_a_build_warning(tmp_path, monkeypatch):
+    pages = {"a": _raw_page("quiz-same", "quiz-a"), "b": _raw_page("quiz-same")}
+    questions, warnings = _collect(tmp_path, pages, monkeypatch)
+    assert questions == {"a": ["quiz-same", "quiz-a"], "b": ["quiz-same"]}
+    assert len(warnings) == 1
+    assert "the question id 'quiz-same' is on 2 pages (a, b)" in warnings[0]
+    assert "id=" in warnings[0]
+
+
+def test_book_questions_reads_the_attribute_only():
+    pages, duplicates = ext.book_questions({
+        "p": f'<p {dom.QUESTION_ATTRIBUTE}="q1"></p><p data-bp-quiz="q2"></p>',
+        "r": "<p>nothing</p>"})
+    assert pages == {"p": ["q1"]} and duplicates == {}
+
+
+def test_the_questions_script_is_a_page_script_after_bp_dom():
+    order = list(ext.PAGE_SCRIPTS)
+    assert order.index(ext.DOM_SCRIPT) < order.index(ext.QUESTIONS_SCRIPT) \
+        < order.index("bp-progress.js")
+    text = (ext.STATIC_DIR / "bp-progress.js").read_text(encoding="utf-8")
+    assert "window.bpQuestions" in text and "window.bpDom" in text
+
+
+def test_setup_collects_the_questions_before_pages_are_written():
+    connected = []
+    app = SimpleNamespace(set_html_assets_policy=lambda policy: None,
+                          connect=lambda event, fn: connected.append((event, fn)))
+    ext.setup(app)
+    assert ("env-updated", ext._collect_questions) in connected

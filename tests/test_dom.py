@@ -36,7 +36,8 @@ SELECTOR = re.compile(rf"\.(bp-[a-z0-9]+(?:-[a-z0-9]+)*)|(?<![\w-])(data-bp-[a-z
                       rf"|[\"']({NAME})[\"']")
 COMMENT = re.compile(r"/\*.*?\*/|(?<![:\"'\\])//[^\n]*", re.S)
 # JavaScript that puts a name on the page itself (so no Python has to emit it).
-ADDS = re.compile(r"classList\.(?:add|toggle)\(([^)]*)\)|setAttribute\(\s*([^,)]*)")
+ADDS = re.compile(r"classList\.(?:add|toggle)\(([^)]*)\)|setAttribute\(\s*([^,)]*)"
+                  r"|new CustomEvent\(\s*([^,)]*)")
 # window.bpDom read directly, or through a local alias (var D = window.bpDom; D.STEP).
 BPDOM_ALIAS = re.compile(r"\b(\w+)\s*=\s*window\.bpDom\b")
 # A name typed in Python: a string that starts with it, or an HTML attribute data-bp-x=.
@@ -70,15 +71,21 @@ def names_used(text: str) -> tuple[set[str], set[str]]:
 
 
 def names_added(text: str) -> set[str]:
-    """The bp- names a script puts on the page itself (classList.add/toggle, setAttribute).
+    """The bp- names a script puts on the page itself (classList.add/toggle, setAttribute, an
+    event it dispatches), written as literals or as ``bpDom`` names.
 
     >>> sorted(names_added('fb.classList.add(ok ? "bp-quiz-ok" : "bp-quiz-no"); '
-    ...                    'r.setAttribute("data-bp-ready", ""); fb.classList.remove("bp-x")'))
-    ['bp-quiz-no', 'bp-quiz-ok', 'data-bp-ready']
+    ...                    'r.setAttribute("data-bp-ready", ""); fb.classList.remove("bp-x"); '
+    ...                    'box.classList.add(D.STEP); new CustomEvent("bp-quiz", {})'))
+    ['bp-quiz', 'bp-quiz-no', 'bp-quiz-ok', 'bp-step', 'data-bp-ready']
     """
     found = set()
     for m in ADDS.finditer(COMMENT.sub(" ", text)):
-        found |= set(re.findall(rf"[\"']({NAME})[\"']", m.group(1) or m.group(2)))
+        argument = next(g for g in m.groups() if g is not None)
+        found |= set(re.findall(rf"[\"']({NAME})[\"']", argument))
+        # classList.add(D.PROGRESS) with D = window.bpDom: the name PROGRESS stands for
+        found |= {CONSTANTS[k] for k in re.findall(r"\.([A-Z][A-Z_]*)\b", argument)
+                  if k in CONSTANTS}
     return found
 
 

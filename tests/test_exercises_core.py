@@ -184,9 +184,11 @@ def test_the_prompt_box_is_escaped_and_names_the_data():
     info = exercises.ExerciseInfo("ch9-x", 9, "<b>t</b>", "a < b", "numeric", "δ", ("net",))
     out = info._repr_html_()
     assert "&lt;b&gt;t&lt;/b&gt;" in out and "a &lt; b" in out
-    assert "<code>d[&#x27;net&#x27;]</code>" in out
+    assert ">d[&#x27;net&#x27;]</code>" in out
+    # every code in the box keeps the box's text colour (legible in dark mode, issue 14)
+    assert out.count("<code") == out.count('<code style="color: inherit;') >= 3
     assert "task = bpcore.exercises.get(&#x27;ch9-x&#x27;)" in out
-    assert "<code>d = task.data()</code>" in out and "<code>task.check(your_answer)</code>" in out
+    assert ">d = task.data()</code>" in out and ">task.check(your_answer)</code>" in out
 
 
 def test_no_model_class_writes_html_itself():

@@ -253,3 +253,56 @@ def test_from_exercise_errors():
         exercises.get("ch4-sigmoid-prime").quiz("q")
     with pytest.raises(TypeError, match=r"takes the exercise itself.*exercises.get\('ch4-bp1-delta'\)"):
         quiz.from_exercise("ch4-bp1-delta", "q", index=(0, 0))
+
+
+# --------------------------------------------------------------------------------------
+# Stable question ids (data-bp-question), by which the book's page remembers progress.
+
+def _question_id(q):
+    [root] = [a for t, a in Tree(q._repr_html_()).tags if dom.QUESTION_ATTRIBUTE in a]
+    return root[dom.QUESTION_ATTRIBUTE]
+
+
+def test_a_quiz_s_id_is_stable_and_does_not_change_with_each_rendering():
+    q = quiz.numeric("What is 2 + 2?", 4.0, 0.1)
+    first, second = q._repr_html_(), q._repr_html_()
+    assert _question_id(q) == q.id and re.fullmatch(r"quiz-[0-9a-f]{10}", q.id)
+    [one], [two] = Tree(first).find("div", "bp-quiz"), Tree(second).find("div", "bp-quiz")
+    assert one["id"] != two["id"]
+    # the same question built again (another kernel, another build) has the same id
+    assert quiz.numeric("What is 2 + 2?", 4.0, 0.1, hint="Count.").id == q.id
+    assert quiz.numeric("What is 2 + 3?", 5.0, 0.1).id != q.id
+    assert quiz.multiple_choice("What is 2 + 2?", ["4", "5"], 0).id != q.id
+
+
+def test_an_exercise_quiz_s_id_names_the_exercise_and_the_entry():
+    task = exercises.get("ch4-bp1-delta")
+    assert task.quiz("δ²₁?", index=(0, 0)).id == "quiz-ch4-bp1-delta-1-1"
+    assert task.quiz("δ²₂?", index=(1, 0)).id == "quiz-ch4-bp1-delta-2-1"
+    assert task.quiz("δ²₂ again?", index=(-1, 0)).id == "quiz-ch4-bp1-delta-2-1"
+    assert exercises.get("ch2-cost-running").quiz("C?").id == "quiz-ch2-cost-running"
+
+
+def test_a_formula_question_s_id_is_its_exercise_s():
+    q = quiz.formula("ch4-my-output-delta")
+    assert q.id == "formula-ch4-my-output-delta"
+    assert _question_id(q) == q.id and q._repr_html_().count(q.id) >= 2
+
+
+def test_an_explicit_id_is_checked():
+    assert quiz.numeric("q", 1.0, 0.1, id="ch7-momentum-limit").id == "ch7-momentum-limit"
+    assert quiz.multiple_choice("q", ["a", "b"], 0, id="my.quiz_2").id == "my.quiz_2"
+    with pytest.raises(ValueError, match=r"id must be 1 to 80 lower-case letters.*got 'Bad Id'"):
+        quiz.numeric("q", 1.0, 0.1, id="Bad Id")
+    with pytest.raises(TypeError, match="id must be a string, got int"):
+        quiz.multiple_choice("q", ["a", "b"], 0, id=3)
+
+
+def test_formula_ids_are_unique_and_apart_from_quiz_ids():
+    # One formula question per exercise, and its id cannot be a quiz's: the two kinds of
+    # question on a page never share a count.  (Ids shown on two pages fail the build:
+    # _ext/bpbook_html.py, tests/test_bpbook_html.py and tests/browser/test_progress.py.)
+    from bpcore import formula
+    ids = [formula.question(i).id for i in formula.with_formula()]
+    assert len(ids) == len(set(ids)) >= 15
+    assert all(i.startswith("formula-") and not i.startswith("quiz-") for i in ids)

@@ -539,6 +539,12 @@
     var outcome = result.ok === true ? "correct" : result.ok === false ? "wrong" : "";
     root.setAttribute("data-bp-result", outcome);
     say(root, result);
+    // Announced to the page: the book's bp-progress.js remembers a correct answer.
+    var id = root.getAttribute("data-bp-question");
+    if (id && result.ok !== null && typeof window.CustomEvent === "function") {
+      root.dispatchEvent(new CustomEvent("bp-answer",
+        { bubbles: true, detail: { id: id, correct: result.ok } }));
+    }
   }
   function init() {
     var roots = document.querySelectorAll(".bp-formula:not([data-bp-ready])");

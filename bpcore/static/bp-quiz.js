@@ -18,6 +18,13 @@
     }
     return isFinite(v) ? v : null;
   }
+  // A checked answer is announced to the page: the book's bp-progress.js remembers it.
+  function announce(root, ok) {
+    var id = root.getAttribute("data-bp-question");
+    if (!id || typeof window.CustomEvent !== "function") { return; }
+    root.dispatchEvent(new CustomEvent("bp-answer",
+      { bubbles: true, detail: { id: id, correct: ok } }));
+  }
   function say(root, ok, text) {
     var fb = root.querySelector(".bp-quiz-feedback");
     if (!fb) { return; }
@@ -25,6 +32,7 @@
     if (ok === null) { fb.textContent = text; return; }
     fb.classList.add(ok ? "bp-quiz-ok" : "bp-quiz-no");
     fb.textContent = (ok ? "\u2713 Correct. " : "\u2717 Not yet. ") + text;
+    announce(root, ok);
   }
   function checkNumeric(root, spec) {
     var input = root.querySelector(".bp-quiz-input");

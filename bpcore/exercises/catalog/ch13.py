@@ -16,6 +16,7 @@ from bpcore import autodiff
 from bpcore.activations import softmax
 from bpcore.autodiff import Value
 from bpcore.examples import running_batch
+from bpcore.formula import Formula, random_networks
 
 from ..core import function, mistake, numeric
 
@@ -66,12 +67,23 @@ numeric(
 # --------------------------------------------------------------------------------------
 # The matrix engine: the gradient at the z^2 node is delta^2 / m.
 
-def _z_node_data():
-    d = running_batch()
+def _z_node_state(d):
+    """The z² node's gradient for the network state ``d`` of a 2-layer network, by the
+    matrix engine, beside what the exercise gives (δ², a², z²)."""
     graph = autodiff.network_graph(d.net, d.x, d.y, d.loss)
     graph.cost.backward()
     return SimpleNamespace(net=d.net, x=d.x, y=d.y, m=d.m, delta2=d.delta[2], a2=d.a[2],
-                           z2_grad=graph.z(2).grad)
+                           z2=d.z[2], z2_grad=graph.z(2).grad)
+
+
+def _z_node_data():
+    return _z_node_state(running_batch())
+
+
+def _z_node_batches(rng):
+    """Two random 2-layer sigmoid networks on batches, for the formula question."""
+    return [(label, _z_node_state(d))
+            for label, d in random_networks(((3, 4, 2), 5), ((2, 3, 3), 3))(rng)]
 
 
 numeric(
@@ -99,7 +111,19 @@ numeric(
     ],
     hint="C = (1/m) Σ_x C_x, and δ² holds ∂C_x/∂z² sample by sample.",
     explanation="The gradient at z² is δ²/m: BP1's δ² with the 1/m of the mean cost, which "
-                "enters once, at the cost node, and travels down with every VJP.")
+                "enters once, at the cost node, and travels down with every VJP.",
+    formula=Formula(
+        question="Type ∂C/∂z², the gradient that graph.cost.backward() leaves in the node z² "
+                 "(sigmoid outputs, quadratic cost averaged over a batch of m), as a formula "
+                 "in delta2 (BP1's per-sample δ², one column per sample), or in a2, z2, y "
+                 "and m; sigma_prime(u) is σ′(u).",
+        symbols={"delta2": "\\delta^{2}", "a2": "a^{2}", "z2": "z^{2}", "y": "y", "m": "m"},
+        functions=("sigma", "sigma_prime"), quantity="∂C/∂z²",
+        label="the running example's batch of 4", variants=_z_node_batches,
+        solution="delta2 / m",
+        mistakes={"the 1/m forgotten": "(a2 - y) .* sigma_prime(z2)",
+                  "stopped at a²": "(a2 - y) / m",
+                  "multiplied by m": "m * delta2"}))
 
 
 # --------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import numpy as np
 import sympy
 
 import bpcore
+from bpcore.formula import Formula
 
 from ..core import function, mistake, numeric, symbolic
 
@@ -89,7 +90,16 @@ symbolic(
                 lambda s: sympy.sqrt(24 / (s.n_in + s.n_out))),
     ],
     explanation="Var(U[−r, r]) = (1/2r) ∫ w² dw over [−r, r] = r²/3. Setting r²/3 = "
-                "2/(n_in + n_out) gives r = √(6/(n_in + n_out)), Glorot and Bengio's eq. (16).")
+                "2/(n_in + n_out) gives r = √(6/(n_in + n_out)), Glorot and Bengio's eq. (16).",
+    formula=Formula(
+        question="Type Glorot's limit r, for weights drawn uniformly from [−r, r] with "
+                 "Var(w) = 2/(n_in + n_out), as a formula in n_in and n_out.",
+        symbols={"n_in": "n_{\\mathrm{in}}", "n_out": "n_{\\mathrm{out}}"},
+        functions=("sqrt",), quantity="r",
+        solution="sqrt(6 / (n_in + n_out))",
+        mistakes={"the normal's standard deviation": "sqrt(2 / (n_in + n_out))",
+                  "no square root": "6 / (n_in + n_out)",
+                  "width r instead of 2r": "sqrt(24 / (n_in + n_out))"}))
 
 
 symbolic(
@@ -123,7 +133,17 @@ symbolic(
                 "of variance q. The forward condition n Var(w) E[f(z)²] = q gives "
                 "Var(w) = 2/((1 + α²) n): α = 0 is He's 2/n, and α = 1 (a linear layer) the "
                 "1/n of a layer without activation. He et al. (2015) give this form for their "
-                "parametric ReLU.")
+                "parametric ReLU.",
+    formula=Formula(
+        question="Type the weight variance Var(w) that keeps Var(z) from layer to layer "
+                 "behind a leaky ReLU of slope α, as a formula in alpha and n (the inputs of "
+                 "a neuron).",
+        symbols={"alpha": "\\alpha", "n": "n"}, quantity="Var(w)",
+        solution="2 / ((1 + alpha^2) * n)",
+        mistakes={"ReLU's rule": "2 / n",
+                  "α not squared": "2 / ((1 + alpha) * n)",
+                  "the ½ lost": "1 / ((1 + alpha^2) * n)",
+                  "inverted": "(1 + alpha^2) * n / 2"}))
 
 
 numeric(

@@ -18,6 +18,7 @@ import sympy
 import bpcore
 from bpcore import activations, checkpointing
 from bpcore.figures.gradient_cost import multiply_adds
+from bpcore.formula import Formula
 
 from ..core import function, mistake, numeric, symbolic
 
@@ -157,7 +158,15 @@ symbolic(
     explanation="d/dk (L/k + 2k) = −L/k² + 2 = 0 at k* = √(L/2), where the memory is "
                 "2√(2L) n m floats instead of 2L n m: it grows like √L. Rounding k to a whole "
                 "number that divides L well matters little near the minimum, which is flat; "
-                "the √L rule of thumb, k = ⌈√L⌉, is within a factor √2 of k*.")
+                "the √L rule of thumb, k = ⌈√L⌉, is within a factor √2 of k*.",
+    formula=Formula(
+        question="Type the best spacing k* of the checkpoints, the k > 0 that makes "
+                 "(L/k + 2k) n m smallest, as a formula in L.",
+        symbols={"L": "L"}, functions=("sqrt",), quantity="the best spacing k*",
+        solution="sqrt(L / 2)",
+        mistakes={"the 2 dropped": "sqrt(L)",
+                  "2 on the wrong side": "sqrt(2 * L)",
+                  "no square root": "L / 2"}))
 
 
 def _break_even_state():
