@@ -237,9 +237,9 @@ def matmul(A, B):
         raise ValueError(f"A @ B needs A's columns to match B's rows, got A of shape {A.shape} "
                          f"and B of shape {B.shape}; for W^l a^(l-1), W^l is (n_l, n_(l-1)) "
                          "and a^(l-1) is (n_(l-1), m): is one transposed?")
-    a, b = A.data, B.data
-    return Tensor._made("@", a @ b, [(A, lambda g: g @ b.T),     # dC/dA = g B^T
-                                     (B, lambda g: a.T @ g)])    # dC/dB = A^T g
+    left, right = A.data, B.data                   # in a layer, W^l and a^(l-1)
+    return Tensor._made("@", left @ right, [(A, lambda g: g @ right.T),   # dC/dW = g a^T
+                                            (B, lambda g: left.T @ g)])   # dC/da = W^T g
 
 
 def add_bias(u, b):

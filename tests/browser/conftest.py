@@ -155,14 +155,18 @@ class PageReport:
 
 @pytest.fixture
 def open_page(browser, book_server):
-    """open_page(path) -> (page, report): load one page of the book offline."""
+    """open_page(path, viewport=None, init_script=None) -> (page, report): load one page of
+    the book offline, in a new context of ``viewport`` (default 1280 x 900), with
+    ``init_script`` run before the page's own scripts."""
     contexts = []
 
-    def _open(path: str):
+    def _open(path: str, viewport: dict | None = None, init_script: str | None = None):
         context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, service_workers="block"
+            viewport=viewport or {"width": 1280, "height": 900}, service_workers="block"
         )
         contexts.append(context)
+        if init_script:
+            context.add_init_script(init_script)
         report = PageReport(url=book_server + path)
         local = urlsplit(book_server)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 from _pagejs import ALL_WIDGETS_RENDERED, MATHJAX_IDLE, VIEW_SELECTOR, WIDGET_TIMEOUT_MS
-from conftest import HTML_DIR, PageReport, book_pages
+from conftest import HTML_DIR, book_pages
 
 from bpcore import dom, exercises, formula
 
@@ -183,34 +183,9 @@ SCREENSHOT_PAGES = ("04_output_delta", "10_matrix_view")
 
 
 @pytest.fixture
-def open_narrow(browser, book_server):
+def open_narrow(open_page):
     """open_narrow(path) -> (page, report): a page at 390 px, offline."""
-    contexts = []
-
-    def _open(path):
-        context = browser.new_context(viewport=PHONE, device_scale_factor=1,
-                                      service_workers="block")
-        contexts.append(context)
-        report = PageReport(url=book_server + path)
-
-        def route(r):
-            if r.request.url.startswith(book_server):
-                r.continue_()
-            else:
-                report.offsite.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
-        page = context.new_page()
-        page.on("console", lambda msg: msg.type == "error"
-                and report.console_errors.append(msg.text))
-        page.on("pageerror", lambda err: report.page_errors.append(str(err)))
-        page.goto(report.url, wait_until="load")
-        return page, report
-
-    yield _open
-    for context in contexts:
-        context.close()
+    return lambda path: open_page(path, viewport=PHONE)
 
 
 def test_display_math_fits_a_phone_screen(page_path, open_narrow, screenshot_dir):

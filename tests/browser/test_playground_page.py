@@ -28,7 +28,7 @@ import re
 
 import numpy as np
 import pytest
-from conftest import HTML_DIR, PageReport, book_pages
+from conftest import HTML_DIR, book_pages
 
 import bpcore
 from bpcore import dom, losses, playground
@@ -368,33 +368,9 @@ def test_junk_input_gets_a_message_and_no_console_error(playground_page, open_pa
 
 
 @pytest.fixture
-def open_sized(browser, book_server):
+def open_sized(open_page):
     """open_sized(path, viewport) -> (page, report): a page at the given size, offline."""
-    contexts = []
-
-    def _open(path, viewport):
-        context = browser.new_context(viewport=viewport, device_scale_factor=1,
-                                      service_workers="block")
-        contexts.append(context)
-        report = PageReport(url=book_server + path)
-
-        def route(r):
-            if r.request.url.startswith(book_server):
-                r.continue_()
-            else:
-                report.offsite.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
-        page = context.new_page()
-        page.on("console", lambda m: m.type == "error" and report.console_errors.append(m.text))
-        page.on("pageerror", lambda e: report.page_errors.append(str(e)))
-        page.goto(report.url, wait_until="load")
-        return page, report
-
-    yield _open
-    for context in contexts:
-        context.close()
+    return lambda path, viewport: open_page(path, viewport=viewport)
 
 
 OVERFLOW = """

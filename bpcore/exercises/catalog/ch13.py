@@ -1,7 +1,7 @@
 """Auto-checked exercises of chapter 13: reverse-mode automatic differentiation.
 
-Accumulation in a scalar graph, the gradient the matrix engine leaves at a z node, how many
-forward-mode passes a gradient costs, and two new operations to differentiate: a power by
+Accumulation in a scalar graph, the gradient two half-batches accumulate in the matrix
+engine, how many forward-mode passes a gradient costs, and two new operations to differentiate: a power by
 a Value (which the book's engine refuses) and the log-sum-exp of each column.  References
 and wrong answers are computed with bpcore (declared with bpcore.exercises.core).
 """
@@ -65,65 +65,88 @@ numeric(
 
 
 # --------------------------------------------------------------------------------------
-# The matrix engine: the gradient at the z^2 node is delta^2 / m.
+# The matrix engine: two half-batches accumulate into one .grad.
 
-def _z_node_state(d):
-    """The z² node's gradient for the network state ``d`` of a 2-layer network, by the
-    matrix engine, beside what the exercise gives (δ², a², z²)."""
-    graph = autodiff.network_graph(d.net, d.x, d.y, d.loss)
-    graph.cost.backward()
-    return SimpleNamespace(net=d.net, x=d.x, y=d.y, m=d.m, delta2=d.delta[2], a2=d.a[2],
-                           z2=d.z[2], z2_grad=graph.z(2).grad)
+def _half_batch_grad(net, x, y, loss):
+    """W².grad after backward() on each half's mean cost, nothing reset in between: the
+    parameters are Tensors shared by the two recorded forward passes."""
+    params = [autodiff.Tensor(p, requires_grad=True) for p in net.weights + net.biases]
+    L, m = net.n_layers, x.shape[1]
+    for cols in (slice(0, m // 2), slice(m // 2, m)):
+        a = x[:, cols]
+        for W, b, name in zip(params[:L], params[L:], net.activations):
+            a = autodiff.activate(autodiff.add_bias(W @ a, b), name)
+        autodiff.cost(a, y[:, cols], loss).backward()
+    return params[1].grad
 
 
-def _z_node_data():
-    return _z_node_state(running_batch())
+def _half_batch_state(d):
+    """The 2-layer network state ``d`` (an even batch), W².grad after the two half-batch
+    passes, and what the exercise's formula reads (δ², a¹, m)."""
+    return SimpleNamespace(net=d.net, x=d.x, y=d.y, m=d.m, delta2=d.delta[2], a1=d.a[1],
+                           second=d.delta[2][:, d.m // 2:] @ d.a[1][:, d.m // 2:].T
+                           / (d.m // 2),
+                           w2_grad=_half_batch_grad(d.net, d.x, d.y, d.loss))
 
 
-def _z_node_batches(rng):
-    """Two random 2-layer sigmoid networks on batches, for the formula question."""
-    return [(label, _z_node_state(d))
-            for label, d in random_networks(((3, 4, 2), 5), ((2, 3, 3), 3))(rng)]
+def _half_batch_data():
+    return _half_batch_state(running_batch())
+
+
+def _half_batch_variants(rng):
+    """Two random 2-layer sigmoid networks on even batches, for the formula question."""
+    return [(label, _half_batch_state(d))
+            for label, d in random_networks(((3, 4, 2), 6), ((2, 3, 3), 4))(rng)]
 
 
 numeric(
-    id="ch13-z-node-gradient", chapter=13, title="The gradient at the z² node",
-    prompt="bpcore.autodiff.network_graph(net, x, y) records the running example's network on "
-           "a batch of m = 4 samples (d['net'], d['x'], d['y'], quadratic cost); "
-           "graph.cost.backward() then leaves in the node z² its gradient z2.grad = ∂C/∂z². "
-           "From the per-sample output deltas d['delta2'] (BP1, shape (2, 4)), predict that "
-           "array, then confirm it with the engine.",
-    setup=_z_node_data, answer=lambda d: d.z2_grad, given_names=("net", "x", "y", "delta2"),
-    quantity="∂C/∂z²",
+    id="ch13-half-batches", chapter=13, title="Two half-batches, one .grad",
+    prompt="Take the running example's network on its batch of m = 4 samples (d['net'], "
+           "d['x'], d['y'], quadratic cost). Make its weights and biases Tensors with "
+           "requires_grad=True, as the chapter's XOR loop does, and record the forward pass "
+           "on the first half of the batch, columns 0 and 1; call backward() on that half's "
+           "mean cost. Then, without zero_grad(), record it on the second half, columns 2 and "
+           "3, with the same Tensors, and call backward() on its mean cost. What does the "
+           "Tensor of W² hold in .grad now? Predict the (2, 3) array, for example from "
+           "bpcore.backprop on the whole batch, then confirm it with bpcore.autodiff.",
+    setup=_half_batch_data, answer=lambda d: d.w2_grad, given_names=("net", "x", "y"),
+    quantity="W².grad", rtol=1e-9,
     mistakes=[
-        mistake("the 1/m forgotten",
-                "That is δ², one sample's ∂C_x/∂z² in each column. The cost is the MEAN over "
-                "the m = 4 samples, so the gradient at the z² node is δ²/m: the cost node's "
-                "VJP multiplies by 1/m before anything flows down.",
-                lambda d: d.delta2),
-        mistake("stopped at a²",
-                "(a² − y)/m is the gradient at the node a², one VJP earlier. The sigmoid's VJP "
-                "multiplies it by σ′(z²) = a²(1 − a²) on its way to z².",
-                lambda d: (d.a2 - d.y) / d.m),
-        mistake("multiplied by m",
-                "You multiplied by m; the mean cost divides by it: ∂C/∂z² = δ²/m.",
-                lambda d: d.delta2 * d.m),
+        mistake("the full batch's gradient",
+                "That is ∂C/∂W² of the whole batch's mean cost, what ONE backward pass over "
+                "all four samples leaves. Here each pass's cost is the mean over its own half: "
+                "count what each half's mean divides by, and add the two passes.",
+                lambda d: d.delta2 @ d.a1.T / d.m),
+        mistake("the second half only",
+                "That is the second half's gradient alone, as if the second backward() had "
+                "overwritten .grad (or zero_grad() had run in between). backward() adds to "
+                ".grad; the first half's gradient is still there.",
+                lambda d: d.second),
+        mistake("the summed cost",
+                "That is the gradient of the summed cost Σ_x C_x over all four samples. Each "
+                "half's cost is a MEAN, over its own samples.",
+                lambda d: d.delta2 @ d.a1.T),
     ],
-    hint="C = (1/m) Σ_x C_x, and δ² holds ∂C_x/∂z² sample by sample.",
-    explanation="The gradient at z² is δ²/m: BP1's δ² with the 1/m of the mean cost, which "
-                "enters once, at the cost node, and travels down with every VJP.",
+    hint="Each pass adds the gradient of its half's mean cost, (1/(m/2)) Σ over the half of "
+         "δ²_x (a¹_x)ᵀ, to .grad.",
+    explanation="Each half's mean cost divides by m/2 = 2, so its gradient is (2/m) Σ over the "
+                "half of δ²_x (a¹_x)ᵀ; the two passes add, and the sum over both halves is "
+                "(2/m) δ² (a¹)ᵀ: twice the full batch's ∂C/∂W². To get the full batch's "
+                "gradient from k equal parts without resetting (gradient accumulation), divide "
+                "the accumulated .grad by k, or give each part's cost the weight 1/k.",
     formula=Formula(
-        question="Type ∂C/∂z², the gradient that graph.cost.backward() leaves in the node z² "
-                 "(sigmoid outputs, quadratic cost averaged over a batch of m), as a formula "
-                 "in delta2 (BP1's per-sample δ², one column per sample), or in a2, z2, y "
-                 "and m; sigma_prime(u) is σ′(u).",
-        symbols={"delta2": "\\delta^{2}", "a2": "a^{2}", "z2": "z^{2}", "y": "y", "m": "m"},
-        functions=("sigma", "sigma_prime"), quantity="∂C/∂z²",
-        label="the running example's batch of 4", variants=_z_node_batches,
-        solution="delta2 / m",
-        mistakes={"the 1/m forgotten": "(a2 - y) .* sigma_prime(z2)",
-                  "stopped at a²": "(a2 - y) / m",
-                  "multiplied by m": "m * delta2"}))
+        question="Type what W².grad holds after backward() on the mean cost of each of two "
+                 "equal halves of a batch of m samples, nothing reset in between, as a "
+                 "formula in delta2 (BP1's per-sample δ² for the whole batch, one column per "
+                 "sample), a1 (a¹, one column per sample) and m.",
+        symbols={"delta2": "\\delta^{2}", "a1": "a^{1}", "m": "m"},
+        quantity="W².grad", label="the running example's batch of 4",
+        variants=_half_batch_variants,
+        solution="2 / m * delta2 * a1'",
+        mistakes={"the full batch's gradient": "delta2 * a1' / m",
+                  "the summed cost": "delta2 * a1'"},
+        omit={"the second half only": "it needs the second half's columns, which the "
+                                      "formula's symbols do not separate"}))
 
 
 # --------------------------------------------------------------------------------------
@@ -209,7 +232,8 @@ function(
     mistakes=[
         mistake("exponent treated as a constant",
                 "Your share for y is 0: that is the rule for x ** k with k a plain number. "
-                "Here y is a variable too: out = e^(y ln x), so ∂out/∂y = x^y ln x.",
+                "Here y is a variable too, and out changes when y does: hold x fixed and "
+                "differentiate x^y with respect to y (writing x^y = e^(y ln x) helps).",
                 lambda x, y, g: (g * y * x ** (y - 1), np.zeros_like(y))),
         mistake("upstream gradient left out",
                 "You returned the local derivatives themselves. A backward rule multiplies "

@@ -2,7 +2,7 @@
 
 The chapter's variance argument (a layer multiplies Var(z) by n_in Var(w) E[f(z)^2]/Var(z)
 forwards and Var(delta) by n_out Var(w) E[f'(z)^2] backwards) applied to cases the chapter
-does not work out: a layer whose inputs have a nonzero mean, Glorot's uniform
+does not work out: a layer with random biases, Glorot's uniform
 distribution, the leaky ReLU, the sigmoid in its linear regime, and gradient clipping.
 References and wrong answers are computed from the exercise's data (declared with
 bpcore.exercises.core).
@@ -21,47 +21,57 @@ from ..core import function, mistake, numeric, symbolic
 
 
 # --------------------------------------------------------------------------------------
-# Forwards: Var(z) = n_in Var(w) E[a^2].
+# Forwards, with random biases: Var(z) = n_in Var(w) E[a^2] + Var(b).
 
 def _forward_variance_data():
     rng = np.random.default_rng(14)
     n_in, n_out, m = 400, 150, 500
     a = bpcore.activations.relu(rng.normal(0.0, 1.3, size=(n_in, m)))   # a^{l-1}
-    var_w = 1.5 / n_in
+    var_w, var_b = 1.5 / n_in, 0.3
     W = rng.normal(0.0, np.sqrt(var_w), size=(n_out, n_in))
-    return SimpleNamespace(a=a, W=W, var_w=var_w, n_in=n_in, n_out=n_out)
+    b = rng.normal(0.0, np.sqrt(var_b), size=n_out)
+    return SimpleNamespace(a=a, W=W, b=b, var_w=var_w, var_b=var_b, n_in=n_in, n_out=n_out)
 
 
 numeric(
-    id="ch14-forward-variance", chapter=14, title="The variance of z behind a ReLU layer",
+    id="ch14-forward-variance", chapter=14, title="The variance of z with random biases",
     prompt="d['a'] holds the activations a^{l-1} of a ReLU layer, 400 neurons (rows) by 500 "
            "samples (columns). The next layer has weights d['W'], shape (150, 400), every "
-           "entry drawn independently with mean 0 and variance d['var_w'], and bias 0. "
-           "Predict Var(z^l_j) with the chapter's forward formula, from a and var_w (not by "
-           "computing W @ a, which only measures it).",
+           "entry drawn independently with mean 0 and variance d['var_w'], and, unlike the "
+           "chapter's layers, random biases d['b'], shape (150,), drawn independently of the "
+           "weights and of each other with mean 0 and variance d['var_b']. Predict Var(z^l_j), "
+           "over the random weights, biases and samples, from a, var_w and var_b (not by "
+           "computing W @ a + b, which only measures it).",
     setup=_forward_variance_data,
-    answer=lambda d: d.n_in * d.var_w * np.mean(d.a ** 2),
-    given_names=("a", "W", "var_w"), quantity="Var(z^l)", rtol=1e-6,
+    answer=lambda d: d.n_in * d.var_w * np.mean(d.a ** 2) + d.var_b,
+    given_names=("a", "W", "b", "var_w", "var_b"), quantity="Var(z^l)", rtol=1e-6,
     mistakes=[
+        mistake("bias left out",
+                "That is the chapter's (F) for a layer without bias. Here z_j = Σ_k w_jk a_k "
+                "+ b_j has one more random term, b_j, independent of the others: it "
+                "contributes to Var(z_j) too.",
+                lambda d: d.n_in * d.var_w * np.mean(d.a ** 2)),
         mistake("Var(a) instead of E[a²]",
                 "You used the variance of a. Each term w_jk a_k has variance "
                 "Var(w) E[a_k²], the second moment: ReLU outputs have a positive mean, and "
-                "the mean counts. Use np.mean(a**2).",
-                lambda d: d.n_in * d.var_w * np.var(d.a)),
+                "the mean counts.",
+                lambda d: d.n_in * d.var_w * np.var(d.a) + d.var_b),
+        mistake("the bias's standard deviation",
+                "You added the standard deviation of b. Variances of independent terms add, "
+                "not standard deviations.",
+                lambda d: d.n_in * d.var_w * np.mean(d.a ** 2) + np.sqrt(d.var_b)),
         mistake("n_out instead of n_in",
                 "You multiplied by the number of neurons of layer l (150). z^l_j is a sum over "
                 "the n_in = 400 inputs k of w_jk a_k: the forward fan is n_in.",
-                lambda d: d.n_out * d.var_w * np.mean(d.a ** 2)),
-        mistake("one term only",
-                "That is the variance of one term w_jk a_k. z^l_j adds n_in = 400 independent "
-                "terms, and their variances add.",
-                lambda d: d.var_w * np.mean(d.a ** 2)),
+                lambda d: d.n_out * d.var_w * np.mean(d.a ** 2) + d.var_b),
     ],
-    hint="z_j = Σ_k w_jk a_k: n_in independent terms of mean 0; the variance of a product "
-         "of independent w and a with E[w] = 0 is E[w²] E[a²].",
-    explanation="Var(z_j) = n_in Var(w) E[a²] = 400 × (1.5/400) × mean(a²) = 1.5 mean(a²). "
-                "np.var(W @ a) measures about the same number. The mean of a matters: "
-                "with np.var(a) the prediction would be about a third too small.")
+    hint="z_j = Σ_k w_jk a_k + b_j: n_in + 1 independent terms of mean 0, and the variances "
+         "of independent terms add.",
+    explanation="Var(z_j) = n_in Var(w) E[a²] + Var(b) = 400 × (1.5/400) × mean(a²) + 0.3 = "
+                "1.5 mean(a²) + 0.3: the weighted sum as in (F), and the bias as one more "
+                "independent term. np.var(W @ a + b[:, None]) measures about the same number. "
+                "A bias of variance σ_b² thus adds σ_b² to every layer's Var(z), which is one "
+                "reason the biases start at 0.")
 
 
 # --------------------------------------------------------------------------------------
@@ -77,8 +87,9 @@ symbolic(
     mistakes=[
         mistake("the normal's standard deviation",
                 "That is the standard deviation √(2/(n_in + n_out)), the right scale for a "
-                "normal distribution. A uniform distribution on [−r, r] has variance r²/3, "
-                "not r².",
+                "normal distribution. For a uniform distribution on [−r, r], r is the largest "
+                "weight, not the standard deviation: work out the variance of U[−r, r] first, "
+                "then solve for r.",
                 lambda s: sympy.sqrt(2 / (s.n_in + s.n_out))),
         mistake("no square root",
                 "You solved for r² and stopped: r²/3 = 2/(n_in + n_out) gives r² = "
@@ -113,8 +124,9 @@ symbolic(
     quantity="Var(w)", domain=(0.05, 0.95),
     mistakes=[
         mistake("ReLU's rule",
-                "2/n is He's rule for the plain ReLU (α = 0). With the leak, the negative half "
-                "contributes α² E[z²; z < 0] = α² q/2 to E[f(z)²].",
+                "2/n is He's rule for the plain ReLU (α = 0), whose negative half contributes "
+                "nothing to E[f(z)²]. With the leak it does: work out its share of E[f(z)²] "
+                "as well.",
                 lambda s: 2 / s.n),
         mistake("α not squared",
                 "f(z)² = α² z² on the negative side: the slope enters squared, so E[f(z)²] = "
@@ -159,8 +171,9 @@ numeric(
     answer=lambda d: 1 / d.slope ** 2, quantity="the gain g", rtol=1e-9,
     mistakes=[
         mistake("slope not squared",
-                "The backward factor is n Var(w) E[σ′(z)²] = g σ′(0)²: the slope enters "
-                "squared, because it multiplies δ and we are following the variance of δ.",
+                "You divided by the slope σ′(0) itself. BP2 multiplies δ by the slope, and we "
+                "follow the VARIANCE of δ: how does multiplying a variable by a constant "
+                "change its variance?",
                 lambda d: 1 / d.slope),
         mistake("He's gain",
                 "2 is He's gain for ReLU, whose slope is 1 on half the neurons: E[relu′²] = ½. "
@@ -175,7 +188,10 @@ numeric(
     explanation="Var(δ^l)/Var(δ^{l+1}) = n (g/n) σ′(0)² = g/16, which is 1 at g = 16. But at "
                 "g = 16 the pre-activations do not stay near 0: Var(z) = g E[σ(z)²] ≥ g/4 = 4, "
                 "the units saturate and E[σ′²] falls far below 1/16 (the folded cell "
-                "computes it), so no gain rescues a deep sigmoid network.")
+                "computes it). No gain keeps both the slopes and the deltas healthy: a gain "
+                "small enough to avoid saturation shrinks δ severalfold per layer (about "
+                "fourfold at the book's g = 1), and one large enough to keep δ level, near "
+                "g = 100, saturates about half the units.")
 
 
 # --------------------------------------------------------------------------------------

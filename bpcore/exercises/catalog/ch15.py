@@ -43,8 +43,8 @@ numeric(
     prompt="A network has layer sizes d['sizes'] = (50, 200, 200, 200, 200, 200, 200, 10), "
            "so L = 7, and takes a batch of m = d['m'] = 32 samples. "
            "bpcore.checkpointing.backprop_checkpointed(net, x, y, every=3) keeps a⁰, a³ and "
-           "a⁶ from the forward pass, keeps the top segment (layers 7 to 7) whole, and runs "
-           "every lower segment forward again before going back through it. Count the "
+           "a⁶ from the forward pass, keeps the top segment, layer 7 alone, from the first "
+           "forward pass, and runs every lower segment forward again before going back through it. Count the "
            "multiply-adds of all the matrix products of one such gradient: the first "
            "forward pass, the recomputation and the backward pass (BP2 and BP4). Give a "
            "whole number.",
@@ -276,6 +276,13 @@ function(
             "array shaped like a_s",
     cases=_segment_cases, oracle=_segment_oracle, model=my_segment_backward,
     mistakes=[
+        mistake("backward pass not written",
+                "Your gradients and below are all zeros: the backward loop is not written yet. "
+                "Start at the segment's top layer with upstream, work down one layer at a "
+                "time, and fill in grad_W, grad_b and below on the way.",
+                lambda weights, biases, a_s, upstream: [[np.zeros_like(W) for W in weights],
+                                                        [np.zeros_like(b) for b in biases],
+                                                        np.zeros_like(a_s)]),
         mistake("upstream taken as δᵉ",
                 "The top layer's gradients are off: upstream is ∂Cₓ/∂aᵉ, not δᵉ = ∂Cₓ/∂zᵉ. "
                 "Multiply it by σ′(zᵉ) = aᵉ(1 − aᵉ) first, as BP2 does in every layer.",
@@ -293,9 +300,9 @@ function(
                 lambda weights, biases, a_s, upstream: _segment(weights, biases, a_s, upstream,
                                                                 scale=a_s.shape[1])),
     ],
-    hint="Keep zˡ and aˡ of the segment as you run it forward. Then for l = e down to s+1: "
-         "δˡ = upstream ⊙ σ′(zˡ), BP4 and BP3 from δˡ, and upstream = (Wˡ)ᵀ δˡ for the next "
-         "layer down.",
+    hint="Go down the segment one layer at a time, carrying ∂Cₓ/∂aˡ: each layer needs its "
+         "own σ′(zˡ) before BP3 and BP4, and hands the carried quantity on through its "
+         "weights.",
     explanation="Going down the segment, each layer turns the carried ∂Cₓ/∂aˡ into δˡ with its "
                 "own σ′(zˡ), reads its gradients off δˡ (BP4 with aˡ⁻¹, BP3), and hands "
                 "(Wˡ)ᵀ δˡ = ∂Cₓ/∂aˡ⁻¹ down. At the bottom that is ∂Cₓ/∂aˢ, exactly what the "
