@@ -92,12 +92,18 @@ def test_when_installing_fails_the_cell_says_what_to_do(tmp_path):
     assert "https://github.com/bpbook/backprop-book and copy it here" in done.stderr
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
-def test_the_built_page_shows_no_setup_cell(path):
+def built_page(path):
+    """The built HTML of the chapter notebook at ``path`` (skipped, or failed under CI, when
+    the book is not built)."""
     page = HTML_DIR / "chapters" / f"{path.stem}.html"
     if not page.is_file():
         skip_or_fail(f"{page} is not built; run `jupyter-book build .` first")
-    html = page.read_text(encoding="utf-8")
+    return page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_the_built_page_shows_no_setup_cell(path):
+    html = built_page(path)
     assert "_install_bpcore" not in html and "BPCORE_SOURCE" not in html
 
 
@@ -105,9 +111,5 @@ def test_the_built_page_shows_no_setup_cell(path):
 def test_the_built_page_shows_no_stderr(path):
     # What the environment prints (a font matplotlib cannot find, a deprecation, pip's
     # chatter) must not reach the reader: no chapter writes to stderr on purpose.
-    page = HTML_DIR / "chapters" / f"{path.stem}.html"
-    if not page.is_file():
-        skip_or_fail(f"{page} is not built; run `jupyter-book build .` first")
-    html = page.read_text(encoding="utf-8")
-    outputs = re.findall(r'class="output stderr[^"]*"[^>]*>(.{0,200})', html, re.S)
-    assert not outputs, f"{page.name} shows stderr output: {outputs[0]!r}"
+    outputs = re.findall(r'class="output stderr[^"]*"[^>]*>(.{0,200})', built_page(path), re.S)
+    assert not outputs, f"{path.stem}.html shows stderr output: {outputs[0]!r}"
