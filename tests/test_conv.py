@@ -3,6 +3,9 @@ differences on random shapes, strides and paddings; bpcore.autodiff.Tensor throu
 dense-matrix form (conv_matrix, built by index arithmetic, not by im2col); and scalar
 bpcore.autodiff.Values on tiny shapes, one graph node per multiply -- plus every refusal."""
 import itertools
+import os
+import signal
+import time
 
 import numpy as np
 import pytest
@@ -141,6 +144,25 @@ def test_im2col_and_col2im_are_adjoint():
         other = rng.normal(size=cols.shape)
         back = conv.col2im(other, x.shape, K.shape[2], K.shape[3], s, p)
         assert np.sum(cols * other) == pytest.approx(np.sum(x * back), rel=1e-12)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_engine_is_the_im2col_formulation(case):
+    # the chapter's form, one matrix for the whole batch: z = W patches + b, dC/dW = delta
+    # patches^T, dC/db = delta summed, dC/dx = col2im(W^T delta); the engine computes the
+    # same numbers per sample, in chunks and threads, with col2im as shifted adds
+    x, K, b, D, s, p = problem(case, seed=3)
+    c_out, _, k_h, k_w = K.shape
+    W = K.reshape(c_out, -1)
+    patches = conv.im2col(x, k_h, k_w, s, p)
+    cols = D.transpose(1, 0, 2, 3).reshape(c_out, -1)              # a column per patch
+    z = (W @ patches + b[:, None]).reshape(c_out, *D.shape[:1], *D.shape[2:]).transpose(1, 0, 2, 3)
+    gx, gK, gb = conv.conv2d_gradients(x, K, b, D, s, p)
+    np.testing.assert_allclose(conv.conv2d(x, K, b, s, p), z, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(gK, (cols @ patches.T).reshape(K.shape), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(gb, cols.sum(axis=1), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(gx, conv.col2im(W.T @ cols, x.shape, k_h, k_w, s, p),
+                               rtol=1e-12, atol=1e-12)
 
 
 # --------------------------------------------------------------------------------------
@@ -294,17 +316,41 @@ def test_tie_keeps_kernel_weights_that_only_meet_padding():
     assert tied.shape == K.shape and tied[0, 0, 1, 1] == 2.0 and tied.sum() == 2.0
 
 
-@pytest.mark.parametrize("chunk_bytes", [1, 5000])
-def test_chunks_of_samples_give_the_same_results(monkeypatch, chunk_bytes):
+@pytest.mark.parametrize("chunk_bytes, threads", [(1, 1), (1, 2), (1, 3), (16000, 2), (10**9, 2)])
+def test_chunks_and_threads_give_the_same_results(monkeypatch, chunk_bytes, threads):
     x, K, b, D, s, p = problem((5, 2, 7, 7, 3, 3, 3, 2, 1), seed=4)
+    monkeypatch.setattr(conv, "THREADS", 1)
+    monkeypatch.setattr(conv, "CHUNK_BYTES", 10**9)
     whole = [conv.conv2d(x, K, b, s, p), *conv.conv2d_gradients(x, K, b, D, s, p)]
     monkeypatch.setattr(conv, "CHUNK_BYTES", chunk_bytes)
-    parts = conv._chunks(x.shape, K.shape, 4, 4)
-    assert len(parts) == (5 if chunk_bytes == 1 else 3)        # 1 or 2 samples a chunk
-    assert [i for part in parts for i in range(5)[part]] == list(range(5))
-    chunked = [conv.conv2d(x, K, b, s, p), *conv.conv2d_gradients(x, K, b, D, s, p)]
-    for got, want in zip(chunked, whole):
+    monkeypatch.setattr(conv, "THREADS", threads)
+    monkeypatch.setattr(conv, "THREAD_MIN_BYTES", 1)
+    runs = conv._runs(5, 8000)
+    assert len(runs) == threads                                    # 5 samples, <= 3 threads
+    assert [i for run in runs for part in run for i in range(5)[part]] == list(range(5))
+    sizes = [part.stop - part.start for run in runs for part in run]
+    assert max(sizes) <= max(1, chunk_bytes // 8000) and min(sizes) >= 1
+    assert conv._in_threads(runs, lambda run: run) == runs         # results in order
+    split = [conv.conv2d(x, K, b, s, p), *conv.conv2d_gradients(x, K, b, D, s, p)]
+    for got, want in zip(split, whole):
         np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-13)
+
+
+def test_small_batches_stay_on_one_thread():
+    assert len(conv._runs(64, 1000)) == 1                          # 64 kB in all
+    assert len(conv._runs(1, 10**8)) == 1                          # one sample
+    assert len(conv._runs(64, 10**6)) == min(conv.THREADS, 64)
+
+
+def test_an_error_in_a_thread_reaches_the_caller(monkeypatch):
+    monkeypatch.setattr(conv, "THREADS", 2)
+
+    def work(run):
+        if run[0].start:
+            raise RuntimeError("second run failed")
+        return 1
+    with pytest.raises(RuntimeError, match="second run failed"):
+        conv._in_threads([[slice(0, 2)], [slice(2, 4)]], work)
 
 
 def test_inputs_are_not_modified():
@@ -315,3 +361,35 @@ def test_inputs_are_not_modified():
     conv.max_pool2d_gradients(x[:, :, :6, :6], 2, np.ones((1, 2, 3, 3)))
     for a, c in zip((x, K, b, D), copies):
         np.testing.assert_array_equal(a, c)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
+def test_a_forked_child_can_convolve_after_the_parent_used_threads(monkeypatch):
+    # the pool's threads do not survive fork(); the child must make its own, not wait on
+    # threads that do not exist (multiprocessing's default start method on Linux is fork)
+    monkeypatch.setattr(conv, "THREADS", 2)
+    monkeypatch.setattr(conv, "CHUNK_BYTES", 1)
+    x, K, b, D, s, p = problem(CASES[2], seed=2)             # 3 samples: 3 chunks, 2 threads
+    want = conv.conv2d_gradients(x, K, b, D, s, p)[1]
+    assert conv._pool is not None
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                            # the child
+        try:
+            os.close(read)
+            got = conv.conv2d_gradients(x, K, b, D, s, p)[1]
+            os.write(write, b"ok" if np.allclose(got, want, rtol=1e-13) else b"wrong")
+        finally:
+            os._exit(0)
+    os.close(write)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked child hung in conv2d_gradients")
+    assert os.read(read, 16) == b"ok"
