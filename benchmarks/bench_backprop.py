@@ -70,6 +70,8 @@ TARGETS = [
 # which the first WARM_FROM are not part of the warm reference.
 FRESH = ((784, 512, 512, 10), 256, "softmax", "cross_entropy")
 FRESH_CALLS, WARM_FROM = 30, 10
+# Seconds of idle time before every timed block (see time_interleaved).
+SETTLE = 0.02
 # best: the ratio of the best rounds; median: of the median rounds; paired: the median of
 # each round's own ratios (see paired())
 STATISTICS = ("best", "median", "paired")
@@ -271,10 +273,15 @@ def minor_page_faults():
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
-def time_interleaved(contenders, repeats, min_block, progress):
+def time_interleaved(contenders, repeats, min_block, progress, settle=SETTLE):
     """Round-robin: each round times one block of every contender, the starting contender
     rotating from round to round.  Returns name -> list of seconds per call, and
-    name -> list of minor page faults per call (fresh memory the allocator had to map)."""
+    name -> list of minor page faults per call (fresh memory the allocator had to map).
+
+    Before every block the process sleeps ``settle`` seconds, untimed: PyTorch's OpenMP
+    threads keep spinning for a few milliseconds after its call returns, and whichever
+    contender came next (always the same one, since the rotation keeps the cyclic order)
+    ran on CPUs they were still using, about 1.4 times slower."""
     names = list(contenders)
     calls = {name: calibrate(fn, min_block) for name, fn in contenders.items()}
     samples = {name: [] for name in names}
@@ -287,6 +294,7 @@ def time_interleaved(contenders, repeats, min_block, progress):
             order = names[r % len(names):] + names[:r % len(names)]
             for name in order:
                 fn, n = contenders[name], calls[name]
+                time.sleep(settle)
                 faults_before = minor_page_faults()
                 start = time.perf_counter()
                 for _ in range(n):

@@ -10,19 +10,25 @@ from . import losses
 from .activations import ACTIVATIONS
 
 
-def as_float_array(value, name, dtype=np.float64):
-    """``value`` as a float array, refusing strings, objects, NaN and inf."""
+def as_float_array(value, name, dtype=np.float64, *, finite=True):
+    """``value`` as a float array, refusing strings, objects, and (unless ``finite`` is
+    False, for a caller that checks it another way) NaN and inf."""
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be a numeric array, got {type(value).__name__}")
     try:
         arr = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be a numeric array; could not convert it ({exc})") from None
+    if finite:
+        refuse_non_finite(arr, name)
+    return arr
+
+
+def refuse_non_finite(arr, name):
     if not np.isfinite(arr).all():
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise ValueError(f"{name} contains NaN or inf (first at index {tuple(int(i) for i in bad)}); "
                          "clean the data or lower the learning rate if training diverged")
-    return arr
 
 
 def check_loss(name, output_activation):
@@ -39,13 +45,13 @@ def check_loss(name, output_activation):
     return name
 
 
-def columns(value, name, n_rows, dtype=np.float64, m=None):
+def columns(value, name, n_rows, dtype=np.float64, m=None, *, finite=True):
     """``value`` as a 2-D array of shape (n_rows, m), one column per sample.
 
     A 1-D array of length n_rows is one sample and becomes an (n_rows, 1) column.  Returns
     ``(array2d, was_1d)``.
     """
-    arr = as_float_array(value, name, dtype)
+    arr = as_float_array(value, name, dtype, finite=finite)
     want_m = "m" if m is None else str(m)
     if arr.ndim == 1:
         if arr.shape[0] == n_rows and (m is None or m == 1):
@@ -70,13 +76,22 @@ def columns(value, name, n_rows, dtype=np.float64, m=None):
                      "with one column per sample")
 
 
-def check_targets(y, loss, output_activation):
-    """Targets inside the loss's domain."""
+def targets(y, n_rows, m, loss, output_activation, dtype=np.float64):
+    """``y`` as the 2-D targets (n_rows, m) of a batch, checked for ``loss``."""
+    y2, _ = columns(y, "y", n_rows, dtype, m=m, finite=False)
+    check_targets(y2, loss, output_activation)
+    return y2
+
+
+def check_targets(y, loss, output_activation, name="y"):
+    """Targets inside the loss's domain, NaN and inf refused."""
     record = losses.get(loss)
     if not record.unit_targets:
+        refuse_non_finite(y, name)
         return
     low, high = y.min(), y.max()
-    if low < 0 or high > 1:
+    if not (low >= 0 and high <= 1):            # also true for NaN, which compares false
+        refuse_non_finite(y, name)
         raise ValueError(f"loss {loss!r} needs targets in [0, 1], got values from "
                          f"{low:g} to {high:g}")
     if output_activation in record.distribution_with:

@@ -250,6 +250,5 @@ def backprop_checkpointed(net, x, y, loss="mse", every=None):
     every = _every(every, net.n_layers)
     x2, _ = v.columns(x, "x", net.sizes[0], net.dtype)
     v.check_loss(loss, net.activations[-1])
-    y2, _ = v.columns(y, "y", net.sizes[-1], net.dtype, m=x2.shape[1])
-    v.check_targets(y2, loss, net.activations[-1])
+    y2 = v.targets(y, net.sizes[-1], x2.shape[1], loss, net.activations[-1], net.dtype)
     return _backprop_checkpointed(net, x2, y2, loss, every)

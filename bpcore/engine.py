@@ -286,8 +286,7 @@ def _inputs(net, x, y=None, loss=None):
     if y is None:
         return x2, None, single
     v.check_loss(loss, net.activations[-1])
-    y2, _ = v.columns(y, "y", n_L, net.dtype, m=x2.shape[1])
-    v.check_targets(y2, loss, net.activations[-1])
+    y2 = v.targets(y, n_L, x2.shape[1], loss, net.activations[-1], net.dtype)
     return x2, y2, single
 
 
@@ -335,8 +334,7 @@ def output_delta(net, fp, y, loss="mse"):
     L = net.n_layers
     z, a = _col(fp.zs[L - 1]), _col(fp.activations[L])
     v.check_loss(loss, net.activations[L - 1])
-    y2, _ = v.columns(y, "y", net.sizes[-1], net.dtype, m=z.shape[1])
-    v.check_targets(y2, loss, net.activations[L - 1])
+    y2 = v.targets(y, net.sizes[-1], z.shape[1], loss, net.activations[L - 1], net.dtype)
     delta = _output_delta(net.activations[L - 1], loss, z, a, y2)
     return delta.reshape(fp.zs[L - 1].shape)
 

@@ -516,8 +516,8 @@ class SymbolicNetwork:
     def _samples(self, net, x, y):
         self._check_net(net)
         x2, single = v.columns(x, "x", self.sizes[0], net.dtype)
-        y2, _ = v.columns(y, "y", self.sizes[-1], net.dtype, m=x2.shape[1])
-        v.check_targets(y2, self.loss, self.activations[-1])
+        y2 = v.targets(y, self.sizes[-1], x2.shape[1], self.loss, self.activations[-1],
+                       net.dtype)
         return x2.astype(float), y2.astype(float), single
 
     def numeric(self, net, x, y):

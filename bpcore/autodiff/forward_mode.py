@@ -137,8 +137,7 @@ def _targets(net, x, y, loss):
     _check(net)
     x2, _ = v.columns(x, "x", net.sizes[0], net.dtype)
     v.check_loss(loss, net.activations[-1])
-    y2, _ = v.columns(y, "y", net.sizes[-1], net.dtype, m=x2.shape[1])
-    v.check_targets(y2, loss, net.activations[-1])
+    y2 = v.targets(y, net.sizes[-1], x2.shape[1], loss, net.activations[-1], net.dtype)
     return x2, y2
 
 
