@@ -42,17 +42,6 @@ SMALL = ((4, 8, 8, 3), 8)
 TARGET = 1.5            # autodiff.gradients / bpcore.backprop on LARGE, primary loss
 
 
-def make_problem(sizes, m, out_act, seed=0):
-    """Random weights (sigmoid hidden layers), inputs like pixel intensities, one-hot y."""
-    rng = np.random.default_rng(seed)
-    acts = ["sigmoid"] * (len(sizes) - 2) + [out_act]
-    net = bpcore.Network.random(sizes, acts, seed=rng)
-    net = net.replace(biases=[rng.normal(0.0, 0.1, size=b.shape) for b in net.biases])
-    x = rng.random((sizes[0], m))
-    y = bpcore.datasets.one_hot(rng.integers(0, sizes[-1], size=m), sizes[-1])
-    return net, x, y
-
-
 def value_gradients(net, x, y):
     """The scalar engine on a sigmoid network with the quadratic cost: every weight, bias,
     product and sum a Value; one backward pass for the mean cost of the batch."""
@@ -109,7 +98,7 @@ def main(argv=None):
     rows = []
     (sizes, m) = LARGE
     for out_act, loss in [("softmax", "cross_entropy"), ("sigmoid", "mse")]:
-        net, x, y = make_problem(sizes, m, out_act)
+        net, x, y = bench_backprop.make_problem(sizes, m, out_act)
         ref = bpcore.backprop(net, x, y, loss)
         check("autodiff.gradients", autodiff.gradients(net, x, y, loss), ref)
         t, faults = time_interleaved({"backprop": lambda: bpcore.backprop(net, x, y, loss),
@@ -121,7 +110,7 @@ def main(argv=None):
                      best["backprop"], faults["autodiff"], faults["backprop"]))
 
     (sizes, m) = SMALL
-    net, x, y = make_problem(sizes, m, "sigmoid")
+    net, x, y = bench_backprop.make_problem(sizes, m, "sigmoid")
     ref = bpcore.backprop(net, x, y, "mse")
     check("Value engine", value_gradients(net, x, y), ref)
     check("autodiff.gradients", autodiff.gradients(net, x, y, "mse"), ref)

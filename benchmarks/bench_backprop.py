@@ -595,11 +595,16 @@ def main(argv=None):
     report = run(args)
     report["targets"] = targets(report)
     print_report(report)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
-    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
-    print(f"\nsaved {shown}")
+    save_report(report, args.output)
     return 0
+
+
+def save_report(report, output):
+    """Writes the report as JSON (sorted keys, so that diffs between runs stay small)."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+    shown = output.relative_to(ROOT) if output.is_relative_to(ROOT) else output
+    print(f"\nsaved {shown}")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ A second bpcore row, "bpcore 1 thread", runs the same calls with ``conv.THREADS 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -134,12 +133,6 @@ def check(name, got, want):
                                "different work")
 
 
-def blas_threads():
-    from threadpoolctl import threadpool_info
-    found = [p["num_threads"] for p in threadpool_info() if p.get("user_api") == "blas"]
-    return found[0] if found else 1
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=15, help="interleaved rounds")
@@ -156,7 +149,7 @@ def main(argv=None):
     if args.threads:
         from threadpoolctl import threadpool_limits
         threadpool_limits(args.threads, user_api="blas")
-    threads = blas_threads()
+    threads = bench_backprop.blas_threads()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
     x, K, b, delta = make_problem()
@@ -228,10 +221,7 @@ def main(argv=None):
               "ms": {k: {"best": best[k] * 1e3, "median": median[k] * 1e3} for k in best},
               "faults_per_call": {k: float(np.median(f)) for k, f in faults.items()},
               "ratios": ratios, "targets": targets}
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
-    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
-    print(f"\nsaved {shown}")
+    bench_backprop.save_report(report, args.output)
     return 0
 
 
