@@ -56,7 +56,7 @@ from . import _validate as v
 
 __all__ = ["conv2d", "conv2d_gradients", "max_pool2d", "max_pool2d_gradients", "avg_pool2d",
            "avg_pool2d_gradients", "conv_matrix", "ConvMatrix", "output_size", "im2col",
-           "col2im", "CHUNK_BYTES"]
+           "col2im", "CHUNK_BYTES", "THREADS"]
 
 
 # --------------------------------------------------------------------------------------
@@ -154,7 +154,9 @@ def im2col(x, k_h, k_w, stride=1, padding=0):
     Row (c, i, j) of column (s, r, q) is x_pad[s, c, r S + i, q S + j]: column by column,
     the patches a kernel slides over.  Built from a strided view
     (``sliding_window_view``); the one copy is the reshape into a matrix.  Trusts its
-    input (the public functions check it).
+    input.  This is the one-matrix form chapter 16 describes; ``conv2d`` and
+    ``conv2d_gradients`` compute the same numbers a few samples at a time (see "The
+    engine" below), and the tests check that the two agree.
     """
     m, c, h, w = x.shape
     xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding))) if padding else x
