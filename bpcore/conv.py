@@ -374,8 +374,8 @@ def _conv2d_gradients(x, kernels, delta, stride, padding):
 
     grad_Wb = sum(_in_threads(runs, work))
     grad_x = grad_xp[:, :, padding:padding + h, padding:padding + w] if padding else grad_xp
-    return (np.ascontiguousarray(grad_x), grad_Wb[:, :-1].reshape(kernels.shape),
-            grad_Wb[:, -1].copy())
+    grad_K = np.ascontiguousarray(grad_Wb[:, :-1]).reshape(kernels.shape)
+    return np.ascontiguousarray(grad_x), grad_K, grad_Wb[:, -1].copy()
 
 
 # --------------------------------------------------------------------------------------

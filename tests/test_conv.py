@@ -353,6 +353,16 @@ def test_an_error_in_a_thread_reaches_the_caller(monkeypatch):
         conv._in_threads([[slice(0, 2)], [slice(2, 4)]], work)
 
 
+@pytest.mark.parametrize("case", CASES)
+def test_results_are_new_contiguous_arrays(case):
+    x, K, b, D, s, p = problem(case, seed=5)
+    results = [conv.conv2d(x, K, b, s, p), *conv.conv2d_gradients(x, K, b, D, s, p)]
+    for got, like in zip(results, (D, x, K, b)):
+        assert got.shape == like.shape and got.flags.c_contiguous and got.flags.writeable
+    for i, a in enumerate(results):                    # no result is a view of another
+        assert not any(np.shares_memory(a, other) for other in results[i + 1:] + [x, K, b, D])
+
+
 def test_inputs_are_not_modified():
     x, K, b, D, s, p = problem(CASES[1], seed=0)
     copies = [a.copy() for a in (x, K, b, D)]
