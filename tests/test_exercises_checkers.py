@@ -65,6 +65,19 @@ def test_diagnose_array_names_a_missing_factor_of_m():
     assert "factor of m = 4" in checkers.diagnose_array(4 * want, want, m=4)
 
 
+def test_a_zero_answer_is_called_a_placeholder_not_a_constant_factor():
+    # an all-zero answer used to read "0 times the expected one: a constant factor is wrong"
+    want = np.array([[1.0, -2.0]])
+    message = checkers.diagnose_array(np.zeros((1, 2)), want, "δ²")
+    assert message.startswith("Your δ² is zero everywhere") and "times" not in message
+    assert "zero everywhere" not in checkers.diagnose_array(np.zeros(2), np.zeros(2))
+    numeric = exercises.check("ch4-bp1-delta", np.zeros((2, 1)))
+    assert not numeric.correct and "zero everywhere" in numeric.message
+    symbolic = exercises.check("ch4-sigmoid-prime", sympy.Integer(0))
+    assert not symbolic.correct and "Your expression is 0" in symbolic.message
+    assert "times the expected" not in symbolic.message
+
+
 # --------------------------------------------------------------------------------------
 # Numeric answers: tolerance, shapes and generic diagnoses.
 

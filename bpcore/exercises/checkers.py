@@ -263,6 +263,8 @@ def diagnose_array(got, want, quantity="answer", rtol=1e-3, atol=1e-9, m=None):
     Your δ¹ has shape (1, 3) but should be (3, 1): did you transpose?
     >>> print(diagnose_array(-np.ones(2), np.ones(2), "∂C/∂b"))
     The sign is flipped: every entry has the right size but the opposite sign.
+    >>> print(diagnose_array(np.zeros(2), np.ones(2), "∂C/∂b"))
+    Your ∂C/∂b is zero everywhere, and the expected one is not: is it still the placeholder?
     """
     aligned = align(got, want)
     if aligned is None:
@@ -278,6 +280,9 @@ def diagnose_array(got, want, quantity="answer", rtol=1e-3, atol=1e-9, m=None):
         return (f"Your {quantity} has shape {_shape_text(got.shape)} but should be "
                 f"{_shape_text(want.shape)}.{extra}")
     got = aligned
+    if not np.any(got) and np.any(want):
+        return (f"Your {quantity} is zero everywhere, and the expected one is not: is it "
+                "still the placeholder?")
     if close(-got, want, rtol, atol):
         return "The sign is flipped: every entry has the right size but the opposite sign."
     denom = float(np.sum(want * want))

@@ -67,6 +67,9 @@ class SymbolicExercise(Exercise):
             wrong = quietly(mk.wrong, ns)
             if wrong is not None and equivalent(got, wrong, points):
                 return self._fail(mk.hint, mk.name)
+        if got == 0:
+            return self._unrecognised("Your expression is 0, and the expected one is not: is "
+                                      "it still the placeholder?")
         if equivalent(got, -want, points):
             return self._unrecognised("The sign is flipped: your expression is minus the "
                                       "expected one. Look for a lost minus sign, e.g. in the "

@@ -21,8 +21,8 @@ numeric(
     mistakes=[
         mistake("bias added as a row",
                 "Your z¹ has shape (3, 3): NumPy broadcast the column W¹x, shape (3, 1), "
-                "against b¹, shape (3,), into a 3×3 table. Add b¹ as a column: "
-                "W1 @ x + b1[:, None].",
+                "against b¹, shape (3,), into a 3×3 table. b¹ must be added as a column, one "
+                "bias per neuron: check its shape before you add it.",
                 lambda d: d.W[1] @ d.a[0] + d.b[1]),
         mistake("bias left out",
                 "You left out the bias: z¹ = W¹x + b¹, with b¹ added to every row.",
@@ -105,8 +105,8 @@ numeric(
                 "column per sample.",
                 lambda d: d.a[2].shape[::-1]),
         mistake("hidden layer",
-                "That is the shape of a¹, the hidden layer (30 neurons). The output layer has "
-                "10 neurons.",
+                "That is the shape of a¹, the hidden layer. a² belongs to the output layer: "
+                "how many neurons does it have?",
                 lambda d: d.a[1].shape),
         mistake("input layer",
                 "That is the shape of the input x = a⁰. The output has one row per output "
@@ -148,9 +148,9 @@ function(
     cases=_layer_cases, oracle=_forward_oracle, model=my_forward,
     mistakes=[
         mistake("bias added along the wrong axis",
-                "b has shape (n_out,) and W a has shape (n_out, m): NumPy lines b up with "
-                "the last axis, the samples, not the neurons. Add b to every column: "
-                "b[:, None].",
+                "b has shape (n_out,) and W a has shape (n_out, m): NumPy lines b up with the "
+                "last axis, the samples, not the neurons. Give b a shape that lines it up "
+                "with the rows, so that every column gets the same biases.",
                 lambda W, b, a: sigmoid(W @ a + b), error="broadcast"),
         mistake("activation not applied",
                 "You returned z = W a + b. The layer's output is its activation σ(z).",

@@ -49,8 +49,9 @@ numeric(
                 lambda d: np.sum(0.5 * np.sum((d.y - d.a) ** 2, axis=0))),
         mistake("mean over every entry",
                 "You averaged over every entry (np.mean over the whole array), which also "
-                "divides by the 3 outputs. Sum over the outputs of a sample, then average "
-                "over the samples: np.mean(0.5 * np.sum((y - a)**2, axis=0)).",
+                "divides by the 3 outputs. Each sample's loss is a SUM over its outputs; only "
+                "the m samples are averaged. Check which axis each of your operations runs "
+                "over.",
                 lambda d: 0.5 * np.mean((d.y - d.a) ** 2)),
     ],
     explanation="Per sample, ½‖y − a‖² sums over the output neurons; C averages that over "
@@ -120,8 +121,9 @@ symbolic(
     quantity="∂C/∂a",
     mistakes=[
         mistake("sign flipped",
-                "The sign is flipped: the inner derivative of (y − a) with respect to a is "
-                "−1, so ∂C/∂a = a − y.",
+                "The sign is flipped: the chain rule also multiplies by the derivative of the "
+                "inner expression y − a with respect to a. What is the sign of that "
+                "derivative?",
                 lambda s: s.y - s.a),
         mistake("½ not used",
                 "Twice too big: the ½ in front cancels the 2 from the square.",
@@ -219,6 +221,7 @@ symbolic(
                 "The sign is flipped: the loss has a minus sign in front of the bracket.",
                 lambda s: s.y / s.a - (1 - s.y) / (1 - s.a)),
     ],
-    hint="d/da ln a = 1/a and d/da ln(1 − a) = −1/(1 − a); keep the minus sign in front.",
+    hint="Differentiate the two logarithms separately, each with its chain-rule factor, and "
+         "keep the minus sign in front of the bracket.",
     explanation="∂C/∂a = −y/a + (1 − y)/(1 − a) = (a − y) / (a(1 − a)). The denominator "
                 "a(1 − a) is σ′(z) written with a, which chapter 4 puts to use.")

@@ -21,14 +21,16 @@ symbolic(
     quantity="∂f/∂w",
     mistakes=[
         mistake("inner derivative missing",
-                "You left out the inner derivative: by the chain rule ∂f/∂w = σ′(wx + b) · "
-                "∂(wx + b)/∂w, and ∂(wx + b)/∂w = x.",
+                "You left out the inner derivative: the chain rule multiplies σ′ of the inner "
+                "expression by the derivative of the inner expression, wx + b, with respect "
+                "to w.",
                 lambda s: sigma_prime_of(s.w * s.x + s.b)),
         mistake("σ instead of σ′",
                 "You used σ itself where its derivative σ′(u) = σ(u)(1 − σ(u)) belongs.",
                 lambda s: sigma_of(s.w * s.x + s.b) * s.x),
         mistake("derivative with respect to x",
-                "That is ∂f/∂x (inner factor w). With respect to w the inner factor is x.",
+                "That is ∂f/∂x: your inner factor is the derivative of wx + b with respect to "
+                "x. Differentiate the inner expression with respect to w instead.",
                 lambda s: sigma_prime_of(s.w * s.x + s.b) * s.w),
     ],
     explanation="Outer derivative σ′(wx + b) times inner derivative x: "
@@ -62,12 +64,13 @@ numeric(
     quantity="∂C/∂w",
     mistakes=[
         mistake("missing σ′",
-                "You left out σ′(z): the chain passes through a = σ(z), so "
-                "∂C/∂w = (a − y) σ′(z) x.",
+                "You left out σ′(z): the chain w → z → a → C passes through a = σ(z), and "
+                "that edge carries its own local derivative.",
                 lambda d: (d.a[1] - d.y) * d.xv),
         mistake("gradient of the bias",
-                "That is ∂C/∂b = (a − y) σ′(z). For the weight the last link is "
-                "∂z/∂w = x: multiply by x.",
+                "Your chain stops at z, as it would for the bias: that is ∂C/∂b. The weight "
+                "sits one edge further back, w → z: multiply by that edge's local derivative "
+                "∂z/∂w.",
                 lambda d: (d.a[1] - d.y) * sigmoid_prime(d.z[1])),
         mistake("sign flipped",
                 "The sign is flipped: the gradient points uphill. ∂C/∂a = a − y, not y − a.",
@@ -117,11 +120,12 @@ symbolic(
     quantity="∂C/∂z",
     mistakes=[
         mistake("missing σ′",
-                "You left out σ′(z): the chain passes through a = σ(z), so "
-                "∂C/∂z = (σ(z) − y) σ′(z).",
+                "You left out σ′(z): the chain z → a → C passes through a = σ(z), and the "
+                "edge z → a carries a local derivative of its own.",
                 lambda s: sigma_of(s.z) - s.y),
         mistake("sign flipped",
-                "The sign is flipped: ∂C/∂a = a − y, not y − a.",
+                "The sign is flipped: check ∂C/∂a. The cost grows when a rises above y, so "
+                "∂C/∂a must be positive there.",
                 lambda s: (s.y - sigma_of(s.z)) * sigma_prime_of(s.z)),
         mistake("σ instead of σ′",
                 "You multiplied by σ(z) where the derivative σ′(z) = σ(z)(1 − σ(z)) belongs.",
@@ -186,11 +190,11 @@ numeric(
     mistakes=[
         mistake("σ′ instead of tanh′",
                 "You used the sigmoid's slope σ′(z¹). The hidden activation here is tanh, "
-                "whose derivative is tanh′(z¹) = 1 − tanh²(z¹) = 1 − (a¹)².",
+                "which has a derivative of its own: work out tanh′ and evaluate it at z¹.",
                 lambda d: ((d.a[2] - d.y) * d.w2 * sigmoid_prime(d.z[1]) * d.xv).item()),
         mistake("1 − z² for tanh′",
-                "tanh′(z) = 1 − tanh²(z), which is 1 − (a¹)², not 1 − (z¹)²: square the "
-                "activation, not the weighted input.",
+                "Your tanh′ squares the weighted input z¹. tanh′ is written with tanh(z¹) "
+                "itself: square the activation a¹, not z¹.",
                 lambda d: ((d.a[2] - d.y) * d.w2 * (1 - d.z[1] ** 2) * d.xv).item()),
         mistake("output slope σ′ added",
                 "The output is linear, a² = z², so the edge z² → a² carries 1, not a "

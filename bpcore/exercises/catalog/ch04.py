@@ -50,8 +50,8 @@ symbolic(
                 "quotient rule brings another minus; they cancel.",
                 lambda s: -sympy.exp(-s.z) / (1 + sympy.exp(-s.z)) ** 2),
         mistake("denominator not squared",
-                "The quotient rule squares the denominator: "
-                "d/dz (1 + e^(−z))^(−1) = e^(−z) / (1 + e^(−z))².",
+                "The quotient rule (or the chain rule on (1 + e^(−z))^(−1)) squares the "
+                "denominator: check the power of 1 + e^(−z) in yours.",
                 lambda s: sympy.exp(-s.z) / (1 + sympy.exp(-s.z))),
     ],
     explanation="σ′(z) = e^(−z) / (1 + e^(−z))² = σ(z)(1 − σ(z)).")
@@ -152,12 +152,12 @@ numeric(
     quantity="δ²",
     mistakes=[
         mistake("σ′ kept",
-                "You used the sigmoid's slope σ′(z²). The output activation is tanh now: the "
-                "second factor of BP1 is tanh′(z²) = 1 − tanh²(z²).",
+                "You used the sigmoid's slope σ′(z²). The output activation is tanh now: "
+                "BP1's second factor is the slope of tanh at z², which you have to work out.",
                 lambda d: (d.a[2] - d.y) * sigmoid_prime(d.z[2])),
         mistake("1 − z² for tanh′",
-                "tanh′(z) = 1 − tanh²(z) = 1 − a², not 1 − z²: square the activation, not "
-                "the weighted input.",
+                "Your tanh′ squares the weighted input z². tanh′ is written with tanh(z²) "
+                "itself: square the activation a², not z².",
                 lambda d: (d.a[2] - d.y) * (1 - d.z[2] ** 2)),
         mistake("missing tanh′",
                 "That is ∂C_x/∂a² = a² − y alone; BP1 multiplies it, entry by entry, by the "
@@ -182,8 +182,8 @@ symbolic(
     mistakes=[
         mistake("matched-pair shortcut",
                 "a − y is the delta of the matched pairs (sigmoid with binary cross-entropy, "
-                "softmax with cross-entropy). Without the (1 − y) term the cancellation is "
-                "different: multiply ∂C_x/∂a = −y/a by σ′(z) = a(1 − a) and simplify.",
+                "softmax with cross-entropy). This loss has no (1 − y) term, so the "
+                "cancellation is different: redo the chain z → a → C_x for it and simplify.",
                 lambda s: sigma_of(s.z) - s.y),
         mistake("σ′ left out",
                 "That is ∂C_x/∂a = −y/a; the chain z → a → C_x also passes σ, whose slope is "

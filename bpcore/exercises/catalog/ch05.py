@@ -123,9 +123,9 @@ function(
     cases=_bp2_cases, oracle=_bp2_oracle, model=my_hidden_delta,
     mistakes=[
         mistake("W not transposed",
-                "Wˡ⁺¹ was not transposed: it has shape (nₗ₊₁, nₗ), so Wˡ⁺¹ δˡ⁺¹ "
-                "does not fit. BP2 sends the delta back through (Wˡ⁺¹)ᵀ: W_next.T @ "
-                "delta_next.",
+                "Wˡ⁺¹ was not transposed: it has shape (nₗ₊₁, nₗ), so Wˡ⁺¹ δˡ⁺¹ does not fit. "
+                "BP2 sends the delta back through the transpose (Wˡ⁺¹)ᵀ, as the prompt's "
+                "formula says.",
                 lambda W_next, delta_next, z: (W_next @ delta_next) * sigmoid_prime(z),
                 error="matmul"),
         mistake("missing σ′",
@@ -155,7 +155,7 @@ numeric(
                 lambda d: d.delta[1].shape[::-1]),
         mistake("output layer",
                 "That is the shape of δ², the output layer's delta. δ¹ belongs to the hidden "
-                "layer, 30 neurons.",
+                "layer: how many neurons does it have?",
                 lambda d: d.delta[2].shape),
         mistake("averaged over the batch",
                 "Deltas keep one column per sample; only the gradients (BP3, BP4) average "
@@ -230,16 +230,17 @@ numeric(
     mistakes=[
         mistake("multiplied by a",
                 "You multiplied by relu(z¹) = a¹, the activation itself. BP2 multiplies by "
-                "the SLOPE of the activation at z¹: for ReLU that is 1 where z > 0 and 0 "
-                "elsewhere.",
+                "the SLOPE of the activation at z¹: what is the slope of max(0, z) on each "
+                "side of 0?",
                 lambda d: _relu_back(d) * np.maximum(d.z1, 0)),
         mistake("σ′ kept",
                 "You multiplied by σ′(z¹), the sigmoid's slope, but this hidden layer is "
                 "ReLU: use the slope of relu at z¹.",
                 lambda d: _relu_back(d) * sigmoid_prime(d.z1)),
         mistake("missing f′",
-                "You stopped at (W²)ᵀ δ², which is ∂C/∂a¹. The neurons with z ≤ 0 are off: "
-                "their output does not change when z changes a little, so their δ must be 0.",
+                "You stopped at (W²)ᵀ δ², which is ∂C/∂a¹. One more factor, the slope of relu "
+                "at z¹, turns it into ∂C/∂z¹: ask what a small change of z does to the output "
+                "of a neuron whose z is negative, and of one whose z is positive.",
                 _relu_back),
     ],
     hint="The slope of relu is a step: what is d relu/dz for z > 0, and for z < 0?",

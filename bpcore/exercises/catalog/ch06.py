@@ -64,16 +64,16 @@ numeric(
     quantity="∂C/∂b²",
     mistakes=[
         mistake("sum instead of mean",
-                "Off by a factor of m = 4: you summed δ² over the batch. Average it: "
-                "delta.mean(axis=1).",
+                "Off by a factor of m = 4: you summed δ² over the batch. BP3 averages it over "
+                "the samples.",
                 lambda d: d.delta[2].sum(axis=1)),
         mistake("not averaged",
                 "You returned δ² itself, one column per sample. BP3 averages it over the m "
                 "columns.",
                 lambda d: d.delta[2]),
         mistake("wrong axis",
-                "You averaged over the neurons (axis=0) and got one number per sample. "
-                "Average over the samples, the columns: delta.mean(axis=1).",
+                "You averaged over the neurons (axis=0) and got one number per sample. BP3 "
+                "averages over the samples, which are the columns.",
                 lambda d: d.delta[2].mean(axis=0)),
         mistake("wrong layer",
                 "You used δ¹. The bias of layer 2 takes the delta of layer 2.",
@@ -168,8 +168,8 @@ numeric(
     given_names=("a", "delta", "m"), quantity="∂C/∂Ŵ²",
     mistakes=[
         mistake("missing 1/m",
-                "Off by a factor of m = 4: BP4 with the extended input still averages over "
-                "the batch, (1/m) δ² (â¹)ᵀ.",
+                "Off by a factor of m = 4: BP4 with the extended input is still the gradient "
+                "of the mean cost, so it averages over the batch.",
                 lambda d: d.delta[2] @ _augmented(d, 1.0).T),
         mistake("extra input 0",
                 "Your last column is zero: the extra input must be the constant 1 that the "
@@ -211,7 +211,8 @@ numeric(
     mistakes=[
         mistake("σ′ at the linear output",
                 "You multiplied the output error by σ′(z²), as for a sigmoid output. This "
-                "output is linear: a² = z², whose slope is 1, so δ² = a² − y.",
+                "output is linear, a² = z²: BP1's second factor is the slope of the identity, "
+                "not of σ.",
                 lambda d: ((d.W[2].T @ ((d.a[2] - d.y) * sigmoid_prime(d.z[2])))
                            * _hidden_sigmoid_slope(d)) @ d.x.T),
         mistake("missing σ′(z¹)",

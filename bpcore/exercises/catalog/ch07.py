@@ -78,8 +78,7 @@ numeric(
                 "W¹ ← W¹ − η ∂C/∂W¹, so ΔW¹ = −η ∂C/∂W¹.",
                 lambda d: d.eta * d.grad_W[1]),
     ],
-    hint="ΔW¹ = −η ∂C/∂W¹ with ∂C/∂W¹ = (1/m) δ¹ xᵀ from BP2 and BP4; "
-         "bpcore.backprop(net, x, y).W(1) is ∂C/∂W¹.",
+    hint="ΔW¹ = −η ∂C/∂W¹, with ∂C/∂W¹ from BP1, BP2 and BP4 for the mean cost of the batch.",
     explanation="All gradients come from one forward pass and one backward pass with the "
                 "current weights; only then does every layer move: ΔW¹ = −η (1/m) δ¹ xᵀ. "
                 "One full-batch epoch of bpcore.train (batch_size=None, momentum=0) makes "
@@ -184,7 +183,8 @@ numeric(
                 "the square root of the sum of squares.",
                 lambda d: float(np.sum(np.abs(bpcore.backprop(d.net, d.x, d.y, d.loss).flat())))),
     ],
-    hint="np.linalg.norm(bpcore.backprop(net, x, y).flat()).",
+    hint="Put all 17 partial derivatives, the bias gradients included, into one vector and "
+         "take its Euclidean norm.",
     explanation="‖∇C‖ = √(Σ (∂C/∂w)² + Σ (∂C/∂b)²) over all 12 weights and 5 biases.")
 
 
@@ -218,16 +218,16 @@ numeric(
     quantity="updates per epoch", rtol=0.0, atol=1e-9,
     mistakes=[
         mistake("last batch dropped",
-                "You rounded down. The samples left over after the full batches form one "
-                "more, smaller batch, and it makes an update too: round up.",
+                "You rounded down, which drops the last, smaller batch of left-over samples. "
+                "That batch makes an update too.",
                 lambda d: d.m // d.batch_size),
         mistake("one update per sample",
                 "That is one update per sample (batch size 1). With batches of 32, the "
                 "weights move once per batch.",
                 lambda d: d.m),
         mistake("not a whole number",
-                "An epoch cannot make a fraction of an update: m / batch_size full and "
-                "partial batches, rounded up.",
+                "An epoch cannot make a fraction of an update: count whole batches, the "
+                "partial last one included.",
                 lambda d: d.m / d.batch_size),
     ],
     hint="Count the batches: the full ones, and one more for what is left over.",
@@ -280,12 +280,13 @@ numeric(
     given_names=("net", "x", "y", "eta"), quantity="ΔW¹",
     mistakes=[
         mistake("sigmoid derivative in the hidden layer",
-                "You used the sigmoid's derivative a(1 − a) in the hidden layer. For "
-                "a = tanh(z) the derivative is 1 − tanh²(z) = 1 − a².",
+                "You used the sigmoid's derivative a(1 − a) in the hidden layer. The hidden "
+                "layer is tanh, whose derivative, written with its output, is a different "
+                "expression.",
                 lambda d: _tanh_step(d, 1.0, d.a1 * (1 - d.a1), d.m)),
         mistake("output treated as tanh",
                 "You multiplied the output error by a tanh-style derivative 1 − (a²)². The "
-                "output is linear, a² = z², so ∂a²/∂z² = 1 and δ² is just a² − y.",
+                "output is linear, a² = z²: what is ∂a²/∂z² for the identity?",
                 lambda d: _tanh_step(d, 1 - d.a2 ** 2, 1 - d.a1 ** 2, d.m)),
         mistake("sum instead of mean",
                 "Three times too big: you summed the samples' gradients. The cost is the mean "
@@ -351,7 +352,8 @@ numeric(
                 "∂C_λ/∂b² = ∂C/∂b²: the last column is the plain step.",
                 lambda d: _decay_step(d, d.lam * d.W[2], d.lam * d.net.b(2).reshape(-1, 1))),
         mistake("penalty without the ½",
-                "Twice the decay: the derivative of (λ/2) w² is λ w, not 2λ w.",
+                "Twice the decay: the penalty carries a ½ in front, which cancels the 2 that "
+                "differentiating w² brings.",
                 lambda d: _decay_step(d, 2 * d.lam * d.W[2], 0.0)),
         mistake("decay not scaled by η",
                 "The decay term should be multiplied by the learning rate like the rest of "

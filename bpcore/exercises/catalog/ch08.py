@@ -36,13 +36,14 @@ numeric(
     quantity="w6⁺", rtol=1e-7, atol=1e-12,
     mistakes=[
         mistake("to and from swapped",
-                "That is w7⁺, the weight from h1 to o2. In the book's w²_jk, j is the neuron "
-                "the weight goes TO and k the one it comes FROM: w6 (h2 → o1) is w²₁₂, row 1 "
-                "and column 2 of W².",
+                "That is w7⁺, the weight from h1 to o2: you read the two indices of w²_jk the "
+                "wrong way round. In the book's w²_jk, j is the neuron the weight goes TO and "
+                "k the one it comes FROM; find w6's row and column of W² from that.",
                 lambda d: d.W_new[2][1, 0]),
         mistake("wrong input activation",
                 "You multiplied δ²₁ by out_h1 = a¹₁. BP4 pairs the delta at the weight's "
-                "output end with the activation at its input end: ∂E/∂w6 = δ²₁ a¹₂.",
+                "output end with the activation at its INPUT end: which hidden neuron does w6 "
+                "leave?",
                 lambda d: d.W[2][0, 1] - d.eta * d.delta[2][0, 0] * d.a[1][0, 0]),
         mistake("learning rate missing",
                 "You subtracted the whole gradient. The walk-through scales it by the "
@@ -52,7 +53,8 @@ numeric(
                 "You added the gradient; gradient descent subtracts it: w6 − η ∂E/∂w6.",
                 lambda d: d.W[2][0, 1] + d.eta * d.grad_W[2][0, 1]),
     ],
-    hint="∂E/∂w6 = δ²₁ a¹₂ (BP4), then w6⁺ = w6 − η ∂E/∂w6.",
+    hint="BP4: the delta of the neuron w6 enters times the activation of the neuron it "
+         "leaves; then one gradient-descent step with η.",
     explanation="w6 = w²₁₂, so ∂E/∂w6 = δ²₁ a¹₂ = (a²₁ − y₁) σ′(z²₁) a¹₂, and "
                 "w6⁺ = 0.45 − 0.5 ∂E/∂w6 = 0.408666186, Mazur's published value.")
 
@@ -79,7 +81,8 @@ numeric(
                 "first, then update.",
                 lambda d: _delta1_through_new_W2(d)[1, 0]),
     ],
-    hint="δ¹₂ = (w6 δ²₁ + w8 δ²₂) σ′(z¹₂), row 2 of BP2.",
+    hint="Row 2 of BP2: the two output deltas, each weighted by the weight that carries h2's "
+         "output to it, summed, times h2's own slope σ′(z¹₂).",
     explanation="BP2: δ¹ = ((W²)ᵀ δ²) ⊙ σ′(z¹). Row 2: (0.45 δ²₁ + 0.55 δ²₂) · "
                 "out_h2 (1 − out_h2).")
 
@@ -95,19 +98,20 @@ numeric(
         mistake("labelled from the hidden-layer section",
                 "You followed the formula net_h1 = w1·i1 + w3·i2 + b1 from the hidden-layer "
                 "section of the post, which makes w3 a weight from i2 to h1. The figure, the "
-                "forward pass and the published w3⁺ = 0.24975114 agree that w3 runs from i1 to "
-                "h2: w¹₂₁.",
+                "forward pass and Mazur's published w3⁺ agree that w3 runs from i1 to h2.",
                 lambda d: d.W[1][1, 0] - d.eta * d.delta[1][0, 0] * d.a[0][1, 0]),
         mistake("to and from swapped",
-                "That is w2⁺, i.e. w¹₁₂ (to h1, from i2). w3 goes TO h2 FROM i1: w¹₂₁, row 2 "
-                "and column 1 of W¹.",
+                "That is w2⁺, the weight to h1 from i2: you read the two indices of w¹_jk the "
+                "wrong way round. w3 goes TO h2 FROM i1; find its row and column of W¹ from "
+                "that.",
                 lambda d: d.W_new[1][0, 1]),
         mistake("updated W² used in BP2",
                 "You computed δ¹ through the already-updated w5..w8. Use the weights of the "
                 "forward pass for the whole backward pass, then update.",
                 lambda d: d.W[1][1, 0] - d.eta * _delta1_through_new_W2(d)[1, 0] * d.a[0][0, 0]),
     ],
-    hint="∂E/∂w3 = δ¹₂ x₁ (BP4), then w3⁺ = w3 − η ∂E/∂w3.",
+    hint="BP4: the delta of the hidden neuron w3 enters times the input it leaves; then one "
+         "gradient-descent step with η.",
     explanation="w3 = w¹₂₁, so ∂E/∂w3 = δ¹₂ x₁ and w3⁺ = 0.25 − 0.5 δ¹₂ · 0.05 = 0.24975114.")
 
 
@@ -147,8 +151,8 @@ numeric(
                 "δ^l_j.",
                 lambda d: bpcore.cost(_shared_bias_round(d), d.x, d.y, d.loss)),
     ],
-    hint="bpcore.train(net, x, y, epochs=1, learning_rate=0.5) makes one full round; "
-         "bpcore.cost gives E.",
+    hint="Compute every delta at the starting values, then move the eight weights and the "
+         "four biases at once, and run the forward pass again for E.",
     explanation="With the biases moving too, the first round lowers E from 0.298371109 to "
                 "0.280471447, more than the walk-through's weights-only round.")
 
@@ -176,8 +180,9 @@ numeric(
                 "the hidden layer: use the hidden deltas.",
                 lambda d: float(d.delta[2].sum())),
     ],
-    hint="b1 enters net_h1 and net_h2, each with factor 1; ∂E/∂net_hj is the hidden delta "
-         "δ¹_j.",
+    hint="b1 reaches E through each net input it feeds, and the chain rule adds one term per "
+         "path. On each path, what is ∂net_hj/∂b1, and which quantity you already know is "
+         "∂E/∂net_hj?",
     explanation="∂E/∂b1 = ∂E/∂net_h1 · 1 + ∂E/∂net_h2 · 1 = δ¹₁ + δ¹₂: BP3 for each neuron, "
                 "summed over the two places where the shared parameter is used.")
 
@@ -204,8 +209,9 @@ numeric(
     quantity="δ¹", rtol=1e-6,
     mistakes=[
         mistake("sigmoid's derivative kept",
-                "You used out (1 − out), the sigmoid's derivative, for the tanh neurons. "
-                "tanh′(z) is 1 − tanh(z)²: in terms of the neuron's output, 1 − out².",
+                "You used out (1 − out), the sigmoid's derivative, for the tanh neurons. tanh "
+                "has a derivative of its own: work it out and write it in terms of the "
+                "neuron's output.",
                 lambda d: _hidden_delta_with(d, d.a[1] * (1 - d.a[1]))),
         mistake("W² not transposed",
                 "You summed over the weights INTO each output neuron (rows of W²). A hidden "

@@ -113,11 +113,11 @@ numeric(
                 "‖g1‖ + ‖g2‖, which treats the two gradients alike.",
                 lambda d: np.linalg.norm(d.g1 - d.g2) / np.linalg.norm(d.g1)),
         mistake("mean absolute difference",
-                "That is the mean of |g1 − g2| entry by entry. Use norms: "
-                "np.linalg.norm(g1 - g2) / (np.linalg.norm(g1) + np.linalg.norm(g2)).",
+                "That is the mean of |g1 − g2| entry by entry. The relative error uses "
+                "Euclidean norms of whole vectors, in the numerator and in the denominator.",
                 lambda d: np.mean(np.abs(d.g1 - d.g2))),
     ],
-    hint="bpcore.relative_error(g1, g2) computes the same number; compare your own with it.",
+    hint="Three Euclidean norms: one of the difference g1 − g2 and one of each gradient.",
     explanation="‖g1 − g2‖ / (‖g1‖ + ‖g2‖) is about 2e-3 here: fine for float32, far from the "
                 "1e-7 that float64 reaches.",
     formula=Formula(
@@ -148,8 +148,8 @@ numeric(
     given_names=("sizes",), quantity="the number of forward passes", rtol=0.0, atol=0.5,
     mistakes=[
         mistake("one pass per parameter",
-                "That is P, the number of parameters. A central difference needs two costs for "
-                "each of them, C(θ + h) and C(θ − h).",
+                "That is P, the number of parameters: one pass each. How many costs does ONE "
+                "central difference evaluate?",
                 lambda d: d.P),
         mistake("weights only",
                 "You counted the weights but not the biases: every bias is a parameter too, "
@@ -157,7 +157,8 @@ numeric(
                 lambda d: 2 * d.n_weights),
         mistake("forward differences",
                 "P + 1 is what forward differences would need (C once, then C(θ + h) for each "
-                "parameter). numerical_gradients uses central differences: two passes each.",
+                "parameter). numerical_gradients uses central differences: count the costs "
+                "each of them evaluates.",
                 lambda d: d.P + 1),
     ],
     hint="Count the parameters: n₁n₀ + n₁ + n₂n₁ + n₂; then count the costs per parameter.",
@@ -175,12 +176,14 @@ symbolic(
     quantity="the leading error term", domain=(0.1, 2.0),
     mistakes=[
         mistake("central difference's term",
-                "h²C‴/6 is the leading error of the central difference, where the h²C″/2 terms "
-                "of C(w + h) and C(w − h) cancel. The forward difference keeps h²C″/2, divided "
-                "by h.",
+                "h²C‴/6 is the leading error of the central difference, where the h²C″/2 "
+                "terms of C(w + h) and C(w − h) cancel. The forward difference uses C(w + h) "
+                "alone: after subtracting C and hC′ and dividing by h, which Taylor term is "
+                "left first?",
                 lambda s: s.h ** 2 * s.C3 / 6),
         mistake("½ lost",
-                "Twice too big: the Taylor term is h²C″/2, and dividing by h leaves hC″/2.",
+                "Twice too big: the Taylor term you start from carries a ½; keep it when you "
+                "divide by h.",
                 lambda s: s.h * s.C2),
         mistake("not divided by h",
                 "That is the error in C(w + h) − C(w) itself; the slope divides it by h.",
@@ -201,12 +204,12 @@ symbolic(
     quantity="the best step h*", domain=(0.1, 2.0),
     mistakes=[
         mistake("½ lost",
-                "You balanced hC″ against uC/h. The truncation term is hC″/2: with the ½ the "
-                "best step is √2 times larger.",
+                "You balanced hC″ against uC/h, but the truncation term is hC″/2. Redo the "
+                "minimisation with the ½.",
                 lambda s: (s.u * s.C / s.C2) ** sympy.Rational(1, 2)),
         mistake("no square root",
-                "That is h², not h: setting the derivative C″/2 − uC/h² to zero gives h² = "
-                "2uC/C″; take the square root.",
+                "That is h², not h: setting the derivative of the sum to zero gives an "
+                "equation for h²; take the square root.",
                 lambda s: 2 * s.u * s.C / s.C2),
         mistake("central difference's rule",
                 "A cube root belongs to the central difference, whose truncation term grows "
@@ -228,16 +231,17 @@ symbolic(
     quantity="the leading error term", domain=(0.1, 2.0),
     mistakes=[
         mistake("sign flipped",
-                "Right size, wrong sign: the h⁵ terms of 8C(w ± h) give +16/120 and those of "
-                "C(w ± 2h) −64/120, so the sum is negative.",
+                "Right size, wrong sign: compare the h⁵ contributions of 8C(w ± h) and of C(w "
+                "± 2h), signs and weights included; the larger one sets the sign.",
                 lambda s: s.h ** 4 * s.C5 / 30),
         mistake("not divided by 12h",
                 "That is the error of the numerator, −2h⁵C⁽⁵⁾/5. The estimate divides the "
                 "numerator by 12h, and so does its error.",
                 lambda s: -2 * s.h ** 5 * s.C5 / 5),
         mistake("Taylor coefficient only",
-                "−h⁴C5/120 is the h⁵/120 coefficient alone. Add the four costs' h⁵ terms with "
-                "their weights (8·2 − 2·32 = −48), then divide by 12h.",
+                "−h⁴C5/120 is the h⁵/120 coefficient alone. Each of the four costs brings its "
+                "own h⁵ term, scaled by its weight in the numerator and by (±1)⁵ or (±2)⁵: "
+                "add them, then divide by 12h.",
                 lambda s: -s.h ** 4 * s.C5 / 120),
     ],
     explanation="The h, h³ terms combine to 12hC′ + 0; the h⁵ terms to (16 − 64)h⁵C⁽⁵⁾/120 = "

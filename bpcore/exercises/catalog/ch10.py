@@ -32,20 +32,21 @@ numeric(
     given_names=("net", "x"), quantity="∂z²/∂z¹",
     mistakes=[
         mistake("σ′ missing",
-                "That is W² alone. z² depends on z¹ through a¹ = σ(z¹), so each column s is "
-                "scaled by σ′(z¹_s): W² diag(σ′(z¹)).",
+                "That is W² alone. z² depends on z¹ through a¹ = σ(z¹), so every entry also "
+                "carries the slope of σ at the z¹_s it differentiates by.",
                 lambda d: d.W[2]),
         mistake("σ′ at the wrong layer",
                 "You scaled by σ′(z²), the slope of the layer above. The activation between z¹ "
                 "and z² is a¹ = σ(z¹): use σ′(z¹), one factor per column.",
                 lambda d: np.diag(sigmoid_prime(d.z[2])[:, 0]) @ d.W[2]),
         mistake("denominator layout",
-                "That is the transpose, diag(σ′(z¹)) (W²)ᵀ, the denominator layout BP2 "
-                "multiplies by. In numerator layout rows follow the output z², so the shape is "
-                "(n₂, n₁) = (2, 3).",
+                "That is the transpose, the denominator layout that BP2 multiplies by. In "
+                "numerator layout the rows follow the output z², so the shape is (n₂, n₁) = "
+                "(2, 3).",
                 lambda d: (d.W[2] @ np.diag(sigmoid_prime(d.z[1])[:, 0])).T),
     ],
-    hint="Differentiate z²_r = Σ_s w²_rs σ(z¹_s) + b²_r with respect to z¹_s: w²_rs σ′(z¹_s).",
+    hint="Write z²_r = Σ_s w²_rs σ(z¹_s) + b²_r and differentiate it with respect to one "
+         "z¹_s: only one term of the sum depends on it.",
     explanation="∂z²_r/∂z¹_s = w²_rs σ′(z¹_s): W² with column s multiplied by σ′(z¹_s). This "
                 "is the derivation article's S matrix, and bpcore.jacobians.layer_jacobian(net, "
                 "x, 1) computes it.")
@@ -75,9 +76,10 @@ numeric(
     given_names=("z",), quantity="J",
     mistakes=[
         mistake("diagonal only",
-                "You treated softmax like an element-wise activation, with a_i(1 − a_i) on the "
-                "diagonal and zeros elsewhere. Each a_i depends on every z_j through the sum "
-                "in the denominator: J_ij = −a_i a_j off the diagonal.",
+                "You treated softmax like an element-wise activation, with a_i(1 − a_i) on "
+                "the diagonal and zeros elsewhere. Each a_i depends on every z_j through the "
+                "sum in the denominator, so the off-diagonal entries are not zero: see the "
+                "chapter's softmax Jacobian.",
                 lambda d: np.diag(d.a * (1 - d.a))),
         mistake("diagonal term missing",
                 "That is −a aᵀ alone. J_ij = a_i(𝟙[i = j] − a_j) also has the term a_i on the "
@@ -127,19 +129,21 @@ numeric(
         mistake("sigmoid slope",
                 "You multiplied a − y by a(1 − a), as if softmax were element-wise. With "
                 "cross-entropy the full softmax Jacobian cancels the 1/a of the cost exactly: "
-                "δ² = a² − y.",
+                "see what the chapter's BP1 for softmax with cross-entropy simplifies to.",
                 lambda d: (d.a[2] - d.y) * d.a[2] * (1 - d.a[2])),
         mistake("divided by m",
                 "You divided by m = 4. The deltas are per sample; the 1/m of the mean cost "
                 "enters only in BP3 and BP4.",
                 lambda d: (d.a[2] - d.y) / d.m),
         mistake("stopped at ∂C/∂a",
-                "That is ∂C_x/∂a² = −y/a², the first factor only. Multiply by the transposed "
-                "softmax Jacobian, Jᵀ(−y/a), which simplifies to a − y.",
+                "That is ∂C_x/∂a² = −y/a², the first factor only. BP1 in matrix form "
+                "multiplies it by the transposed softmax Jacobian, and with one-hot targets "
+                "the product simplifies a great deal.",
                 lambda d: -d.y / d.a[2]),
     ],
-    hint="Run the forward pass: a² = bpcore.forward(net, x).output. The answer needs no "
-         "derivative of softmax, once you have seen the cancellation.",
+    hint="Run the forward pass for a², then apply BP1 in matrix form, δ² = Jᵀ ∇_a C_x, to "
+         "each sample; the chapter showed what it simplifies to for softmax with the "
+         "cross-entropy.",
     explanation="For softmax with cross-entropy and targets summing to 1, δᴸ = Jᵀ(−y/a) = a − y, "
                 "column by column.")
 
@@ -170,19 +174,21 @@ numeric(
     mistakes=[
         mistake("column layout",
                 "That is the book's column-layout ∂C/∂W², shape (n₂, n₁) = (2, 3). In the row "
-                "layout W₂ is its transpose, (3, 2), and so is the gradient: O₁ᵀ Δ₂ / m.",
+                "layout W₂ is its transpose, (3, 2), and its gradient has W₂'s shape: in "
+                "which order must O₁ and Δ₂ multiply?",
                 lambda d: d.grad_W[2]),
         mistake("not averaged",
-                "You summed over the batch: O₁ᵀ Δ₂ adds the m samples' gradients. The cost is "
-                "a mean, so divide by m = 4.",
+                "You summed the m samples' gradients over the batch. The cost is a mean over "
+                "the samples, so its gradient is a mean too.",
                 lambda d: d.O[1].T @ d.Delta2),
         mistake("σ′ missing",
                 "You used O₂ − Y as the output error. With a sigmoid output and the quadratic "
                 "cost, Δ₂ = (O₂ − Y) ⊙ σ′(A₂), row by row.",
                 lambda d: d.O[1].T @ (d.O[2] - d.Y) / d.m),
     ],
-    hint="Forward in rows: O₁ = σ(I W₁ + b₁), O₂ = σ(O₁ W₂ + b₂). Then Δ₂ = (O₂ − Y) ⊙ σ′(A₂), "
-         "one row per sample, and ∂C/∂W₂ = O₁ᵀ Δ₂ / m, which has the shape of W₂.",
+    hint="Forward in rows: O₁ = σ(I W₁ + b₁), O₂ = σ(O₁ W₂ + b₂). Then find Δ₂, one row per "
+         "sample, and combine it with O₁ into a product that has the shape of W₂ and averages "
+         "over the m rows.",
     explanation="Row layout transposes everything: Δ₂ = (δ²)ᵀ and ∂C/∂W₂ = O₁ᵀΔ₂/m = "
                 "((1/m) δ² (a¹)ᵀ)ᵀ, the transpose of the book's BP4.")
 
@@ -222,8 +228,8 @@ numeric(
                 lambda d: (d.a[2] - d.y) * d.a[2] * (1 - d.a[2])),
         mistake("cross-entropy shortcut",
                 "a − y is the delta of softmax with the cross-entropy, where the 1/a of the "
-                "cost cancels the Jacobian. The quadratic cost has no 1/a: the Jacobian "
-                "stays, δ² = Jᵀ(a² − y) for each sample.",
+                "cost cancels the Jacobian. The quadratic cost has no 1/a, so nothing "
+                "cancels: carry ∇_a C_x through the Jacobian, sample by sample.",
                 lambda d: d.a[2] - d.y),
         mistake("divided by m",
                 "You divided by m = 4. δ²_x is one sample's ∂C_x/∂z²; the 1/m of the mean "
@@ -255,17 +261,18 @@ numeric(
     given_names=("z",), quantity="J",
     mistakes=[
         mistake("softmax formula",
-                "That is diag(a) − a aᵀ, the softmax Jacobian. Here a_i = z_i / Σ z: "
-                "differentiate the quotient, ∂a_i/∂z_j = (𝟙[i = j] Σ z − z_i) / (Σ z)².",
+                "That is diag(a) − a aᵀ, the softmax Jacobian. Here a_i = z_i / Σ z is a "
+                "different function: differentiate the quotient, remembering that the sum Σ z "
+                "depends on every z_j.",
                 lambda d: np.diag(d.a) - np.outer(d.a, d.a)),
         mistake("diagonal only",
                 "Only the diagonal is filled in. Every a_i depends on every z_j through the "
-                "sum in the denominator, so the off-diagonal entries are −a_i / Σ z.",
+                "sum in the denominator, so the off-diagonal entries are not zero.",
                 lambda d: np.diag((1 - d.a) / d.s)),
         mistake("transposed",
-                "That is Jᵀ, the denominator layout: its rows sum to zero. In numerator "
-                "layout row i holds the derivatives of a_i; since Σ_i a_i = 1 for every z, "
-                "the COLUMNS of J sum to zero, and the rows do not.",
+                "That is Jᵀ, the denominator layout. In numerator layout row i holds the "
+                "derivatives of a_i, entry (i, j) = ∂a_i/∂z_j: transpose your matrix, then "
+                "look at its sums again.",
                 lambda d: ((np.eye(len(d.z)) - d.a[:, None]) / d.s).T),
     ],
     hint="Quotient rule on a_i = z_i / S with S = Σ_k z_k, and ∂S/∂z_j = 1.",

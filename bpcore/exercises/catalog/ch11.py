@@ -36,8 +36,8 @@ numeric(
     mistakes=[
         mistake("book's layout kept",
                 "That is the book's W², shape (2, 3): row j holds the weights INTO output "
-                "neuron j (to-from). Feng's entry (i, j) runs from i to j, so his matrix is "
-                "W² transposed, shape (3, 2).",
+                "neuron j (to-from). In Feng's layout the row is the neuron the weight comes "
+                "FROM: compare the two index orders.",
                 lambda d: d.W[2]),
         mistake("hidden layer instead of output layer",
                 "That is the hidden layer's matrix, (W¹)ᵀ. The output layer is the book's "
@@ -49,7 +49,8 @@ numeric(
                 "alone.",
                 lambda d: notation.fold_bias(d.W[2], d.b[2]).T),
     ],
-    hint="notation.to_from_to(net) returns one from-to matrix per layer; by hand it is W.T.",
+    hint="Entry (i, j) of Feng's matrix is the weight from hidden neuron i to output neuron "
+         "j: find where the book's W² keeps that weight.",
     explanation="Feng's matrix has the node of layer l-1 as its row and the node of layer l "
                 "as its column: entry (i, j) = w_ij. That is the book's W² transposed, "
                 "shape (n_1, n_2) = (3, 2); notation.to_from_to(net)[1] gives it.")
@@ -76,11 +77,11 @@ numeric(
                 "derivation article's W_k has one ROW per neuron: shape (n_1, n_0 + 1).",
                 lambda d: notation.fold_bias(d.W[1], d.b[1]).T),
         mistake("bias left out",
-                "That is W¹ alone, shape (3, 2). Fold the bias in as one more column: "
-                "np.hstack([W1, b1[:, None]]).",
+                "That is W¹ alone, shape (3, 2). The bias is missing: it is the weight on the "
+                "extra input, one more column.",
                 lambda d: d.W[1]),
     ],
-    hint="np.hstack([W1, b1[:, None]]), or notation.fold_bias(W1, b1).",
+    hint="b¹ becomes one more column of the matrix, on the side where the extra input 1 sits.",
     explanation="[W¹ | b¹] = np.hstack([W1, b1[:, None]]), shape (3, 3); multiplied by "
                 "[a⁰; 1] it gives W¹a⁰ + b¹ = z¹.")
 
@@ -122,8 +123,8 @@ numeric(
                 "its own δ¹ = ((W²)ᵀ δ²) ⊙ σ′(z¹), shape (3, 1).",
                 lambda d: d.a[0] @ d.delta[2].T),
     ],
-    hint="Feng's ΔW for layer ℓ has shape (nₗ₋₁, nₗ): x @ delta1.T with x (2, 1) and "
-         "delta1 (3, 1).",
+    hint="Feng's ΔW for layer ℓ has shape (nₗ₋₁, nₗ): here (2, 3), from x of shape (2, 1) and "
+         "δ¹ of shape (3, 1).",
     explanation="δ¹ = ((W²)ᵀ δ²) ⊙ σ′(z¹) with δ² = (a² − y) ⊙ σ′(z²). Feng's ΔW = x (δ¹)ᵀ, "
                 "shape (2, 3), is the book's ∂C/∂W¹ transposed.")
 
@@ -166,9 +167,9 @@ numeric(
                 "short note's layout every sample is a row, so O has shape (4, 2).",
                 lambda d: bpcore.forward(d.net, d.I.T).output),
         mistake("biases left out",
-                "You left out the biases, as the note's formula does. The running example "
-                "has them: O = f₂(f₁(I W₁ + b₁) W₂ + b₂), with each bias row added to every "
-                "row.",
+                "You left out the biases, as the note's formula does. The running example has "
+                "them: add each layer's bias row to every row of its weighted input, before "
+                "the activation.",
                 lambda d: sigmoid(sigmoid(d.I @ d.W1) @ d.W2)),
         mistake("hidden activation skipped",
                 "You fed A₁ = I W₁ + b₁ into the second layer. The second layer reads "
@@ -250,9 +251,9 @@ numeric(
     given_names=("net", "x", "y"), quantity="∂C/∂w¹₂₁", rtol=1e-3, atol=1e-12,
     mistakes=[
         mistake("one path only",
-                "You followed one path, through output neuron 1. A hidden neuron feeds both "
-                "outputs, so there are two paths from w¹₂₁ to C, and their products add: "
-                "sum over r of w²_r2 σ′(z²_r)(a²_r − y_r).",
+                "You followed one path, through output neuron 1. Hidden neuron 2 feeds both "
+                "outputs, so there are two paths from w¹₂₁ to C: multiply the local "
+                "derivatives along each path and add the two products.",
                 lambda d: _punnen_chain(d, [0])),
         mistake("hidden slope missing",
                 "The factor ∂a¹₂/∂z¹₂ = σ′(z¹₂) is missing: the weight moves z¹₂, and a¹₂ = "

@@ -44,20 +44,22 @@ numeric(
     given_names=("net", "x", "y"), quantity="∂E/∂W²",
     mistakes=[
         mistake("the mean, not the sum",
-                "That is bpcore's ∂C/∂W², the gradient of the MEAN cost. E sums over the "
-                "64 cases, so E = 64 C and ∂E/∂W² = 64 ∂C/∂W².",
+                "That is bpcore's ∂C/∂W², the gradient of the MEAN cost. E sums over the 64 "
+                "cases instead of averaging them: how is E related to C, and so ∂E/∂W² to "
+                "∂C/∂W²?",
                 lambda d: d.grad_W2),
         mistake("divided by m",
-                "You divided by m = 64. E is the sum over the cases, 64 times the mean "
-                "C: multiply ∂C/∂W² by 64.",
+                "You divided by m = 64, which moves away from E: E is the SUM over the cases, "
+                "larger than the mean C, not smaller.",
                 lambda d: d.grad_W2 / d.m),
         mistake("the ½ dropped",
                 "Your gradient is twice too large: E carries the ½, exactly like bpcore's "
-                "quadratic cost, so the ½ cancels the 2 of the square and nothing else "
-                "changes. ∂E/∂W² = 64 ∂C/∂W².",
+                "quadratic cost, so the ½ cancels the 2 of the square and only the "
+                "sum-versus-mean factor remains.",
                 lambda d: 2 * d.m * d.grad_W2),
     ],
-    hint="bpcore.backprop(net, x, y).W(2) is ∂C/∂W² for the mean C = E / 64.",
+    hint="bpcore.backprop(net, x, y).W(2) is ∂C/∂W² for the MEAN cost C; write E in terms of "
+         "C first.",
     explanation="E = Σ_c ½‖a_c − y_c‖² = m C with m = 64, so every gradient of E is 64 times "
                 "the gradient bpcore returns: 64 * bpcore.backprop(net, x, y).W(2).")
 
@@ -76,16 +78,16 @@ numeric(
     quantity="learning_rate",
     mistakes=[
         mistake("divided by m",
-                "You divided η_E by m. ∂C/∂w is 64 times SMALLER than ∂E/∂w, so to take the "
-                "same step the rate on C must be 64 times LARGER: η = 64 η_E.",
+                "You divided η_E by m. Compare the sizes of the two gradients first: is ∂C/∂w "
+                "larger or smaller than ∂E/∂w? The rate has to make up the difference.",
                 lambda d: d.epsilon / d.m),
         mistake("η_E unchanged",
-                "With η = η_E = 0.1 on the mean cost, every step is 64 times smaller than "
-                "RHW's. −η ∂C/∂w = −η_E ∂E/∂w needs η = m η_E.",
+                "With η = η_E on the mean cost, every step is smaller than RHW's, because "
+                "∂C/∂w is only a fraction of ∂E/∂w: the rate on C must make up that factor.",
                 lambda d: d.epsilon),
         mistake("½ counted twice",
-                "Both E and bpcore's quadratic cost carry the ½, so it cancels: C = E / m "
-                "exactly, and η = m η_E with no extra factor of ½.",
+                "Both E and bpcore's quadratic cost carry the ½, so it cancels: E and C "
+                "differ only by the sum-versus-mean factor, and no extra ½ enters η.",
                 lambda d: d.epsilon * d.m / 2),
     ],
     hint="Write ∂E/∂w in terms of ∂C/∂w, then match the two steps.",
@@ -120,8 +122,9 @@ numeric(
     rtol=0.0, atol=1e-9,
     mistakes=[
         mistake("symmetric patterns counted",
-                "You counted every pattern with w·x = 0, the 8 symmetric ones included. "
-                "Leave out the columns where y = 1.",
+                "You counted every pattern with w·x = 0, the symmetric ones included. The "
+                "question asks only about the non-symmetric patterns, the columns where y = "
+                "0.",
                 lambda d: int(np.sum(d.zero))),
         mistake("patterns with a nonzero input counted",
                 "You counted the patterns whose input is NOT zero. Count those with "
@@ -132,8 +135,8 @@ numeric(
                 "all-zero pattern gives 0. Keep the signs: mirror weights cancel.",
                 lambda d: int(np.sum(np.isclose(np.abs(d.w) @ d.x, 0.0) & ~d.symmetric))),
     ],
-    hint="np.isclose(w @ x, 0) marks the zero inputs; y[0] == 0 marks the non-symmetric "
-         "patterns.",
+    hint="Compute w·x for all 64 columns at once, then count the zeros (with a tolerance: "
+         "these are floats) among the columns that are not symmetric.",
     explanation="Write sₖ = xₖ − x₇₋ₖ ∈ {−1, 0, 1} for the three mirror pairs: the input "
                 "is 2 s₁ + s₂ + s₃, which vanishes for s = (0, 1, −1), (0, −1, 1), (1, −1, −1) "
                 "and (−1, 1, 1): 2 + 2 + 1 + 1 = 6 non-symmetric patterns. With 1:2:4 the "
@@ -221,9 +224,9 @@ numeric(
     quantity="∂E/∂x for the hidden units",
     mistakes=[
         mistake("derivative of the mean",
-                "You divided by m = 64: that is ∂C/∂z¹ of one case for the MEAN cost C. E is "
-                "a sum, so the case's own term is the only one that depends on its x_j: "
-                "∂E/∂x_jc is the per-sample δ¹, with no 1/m.",
+                "You divided by m = 64: that is the derivative for the MEAN cost C. E is a "
+                "sum, and only case c's own term depends on its x_j, so nothing divides it by "
+                "m.",
                 lambda d: d.delta[1] / d.m),
         mistake("stopped at ∂E/∂y_j",
                 "That is ∂E/∂y_j (RHW's eq. 6), the derivative with respect to the hidden "

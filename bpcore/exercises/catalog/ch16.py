@@ -48,9 +48,9 @@ numeric(
     given_names=("x", "K", "delta"), quantity="∂C/∂K", rtol=1e-9,
     mistakes=[
         mistake("one position only",
-                "That is δ[0, 0] times the first patch: BP4 at one position. K is used at "
-                "all 9 positions, so its gradient collects one term from each: add "
-                "δ[r, q] · x[r:r+3, q:q+3] over every r, q.",
+                "That is BP4 at the first position alone: δ[0, 0] times the patch under the "
+                "kernel there. The same K is used at all 9 positions (r, q), and each use "
+                "adds a term of its own to ∂C/∂K: see the chapter's sum over positions.",
                 lambda d: d.delta[0, 0] * d.x[:3, :3]),
         mistake("flipped",
                 "Your array is the right one rotated by 180°. The forward pass is a "
@@ -63,8 +63,8 @@ numeric(
                 "any, is already inside δ).",
                 lambda d: _kernel_gradient(d) / 9),
     ],
-    hint="z[r, q] depends on K[i, j] through x[r + i, q + j]; sum δ[r, q] times that over "
-         "every position (r, q).",
+    hint="K[i, j] enters every output z[r, q], each time multiplying a different input "
+         "pixel; the chain rule adds one term per use (BP4 summed over positions).",
     explanation="∂C/∂K[i, j] = Σ_rq δ[r, q] x[r + i, q + j]: the correlation of x with δ, "
                 "one term per position the kernel visited. In the dense form it is BP4, "
                 "δ xᵀ, summed over the 9 entries of the big matrix that hold K[i, j].")
@@ -99,17 +99,20 @@ numeric(
     given_names=("M", "K", "g", "s"), quantity="∂C/∂x", rtol=1e-9,
     mistakes=[
         mistake("unflipped kernel",
-                "You multiplied by M instead of Mᵀ: that slides the kernel over δ unflipped. "
-                "BP2 sends δ back through the transpose, and Mᵀ δ is a correlation with the "
-                "kernel rotated by 180°.",
+                "You sent δ back through M itself, the matrix of the forward pass: that "
+                "slides the kernel over δ unflipped. Look again at which matrix BP2 uses to "
+                "carry δ back through a layer (chapter 5, and this chapter's BP2 through the "
+                "matrix).",
                 lambda d: d.M @ (d.g * d.s)),
         mistake("missing slope",
-                "You sent ∂C/∂a back directly. First turn it into δ = ∂C/∂z = g ⊙ relu′(z) "
-                "(BP1/BP2's Hadamard factor), then multiply by Mᵀ.",
+                "You sent ∂C/∂a back directly, skipping the ReLU between z and a. BP2 "
+                "carries δ = ∂C/∂z, not ∂C/∂a: bring g across the ReLU with its slope first "
+                "(the Hadamard factor of BP1/BP2).",
                 lambda d: d.M.T @ d.g),
         mistake("slope on the wrong side",
-                "You multiplied by relu′(z) after Mᵀ. The slope belongs to z, the output "
-                "side: δ = g ⊙ s first, then Mᵀ δ.",
+                "You applied the slope relu′(z) after going back through the convolution, on "
+                "the input side. The slope belongs to z, the convolution's output: it must act "
+                "before δ crosses the layer.",
                 lambda d: (d.M.T @ d.g) * d.s),
     ],
     hint="BP2 for a dense layer without its own activation: ∂C/∂x = Mᵀ δ, with δ = ∂C/∂z.",
@@ -164,9 +167,9 @@ symbolic(
     quantity="∂C/∂x2", domain=(-2.0, 2.0),
     mistakes=[
         mistake("unflipped kernel",
-                "You paired k1 with d1 and k2 with d2, the kernel slid over δ unflipped. x2 "
-                "is the second entry of y1's patch (weight k2) and the first of y2's "
-                "(weight k1).",
+                "You paired k1 with d1 and k2 with d2: the kernel slid over δ unflipped. "
+                "Write out y1 and y2 and read off which weight multiplies x2 in each; it is "
+                "not the same pairing.",
                 lambda s: s.k1 * s.d1 + s.k2 * s.d2),
         mistake("one output only",
                 "x2 feeds two outputs, y1 and y2; its gradient adds both shares.",
@@ -198,8 +201,9 @@ numeric(
                 "bias too.",
                 lambda d: d.c_out * d.c_in * d.k * d.k),
         mistake("one input channel",
-                "Each output channel's kernel spans all 3 input channels: it has "
-                "3 × 5 × 5 weights, not 5 × 5.",
+                "Your count gives each kernel a single 5 × 5 grid of weights, as if the "
+                "images had one channel. These images have 3 channels, and every kernel "
+                "reads all of them: see the shape the chapter gives a kernel.",
                 lambda d: d.c_out * d.k * d.k + d.c_out),
         mistake("weights per position",
                 "You gave every output position its own kernel. That is the locally "
@@ -207,7 +211,9 @@ numeric(
                 "positions.",
                 lambda d: (d.c_out * d.c_in * d.k * d.k + d.c_out) * d.h * d.h),
     ],
-    hint="Count one kernel per output channel, shape (c_in, k, k), plus one bias each.",
+    hint="Count the kernels and the biases separately: how many of each the layer has, "
+         "and how many weights one kernel holds (the chapter's definition of the layer "
+         "gives its shape).",
     explanation="16 × 3 × 5 × 5 + 16 = 1,216. The dense matrix of the same layer has "
                 "(16·32·32) × (3·32·32) ≈ 50 million entries, all but 1,200 of them zero or "
                 "copies of a kernel weight.")

@@ -79,8 +79,9 @@ numeric(
                 "transpose carries ∂C/∂z₃ back to h₂. You used W_hh itself.",
                 lambda d: (d.W_hy.T @ d.e2 + d.W_hh @ d.delta3) * _slope(d.h2)),
         mistake("no output term",
-                "h₂ feeds two places, z₃ and the output u₂ of step 2, and the two shares add: "
-                "δ₂ needs W_hyᵀ e₂ as well as W_hhᵀ δ₃.",
+                "Your δ₂ carries only the share that comes back from step 3. h₂ feeds two "
+                "places, z₃ and the output u₂ of step 2, and by the chain rule their shares "
+                "add: the error of step 2's own output, e₂, is missing (see (BP2-T)).",
                 lambda d: (d.W_hh.T @ d.delta3) * _slope(d.h2)),
         mistake("no slope",
                 "You stopped at ∂C_x/∂h₂. δ₂ is the derivative with respect to the "
@@ -91,8 +92,9 @@ numeric(
                 "1 − tanh(z₂)² = 1 − h₂², written with h₂ itself.",
                 lambda d: (d.W_hy.T @ d.e2 + d.W_hh.T @ d.delta3) * (1 - np.tanh(d.h2) ** 2)),
     ],
-    hint="h₂ is used by the output of step 2 and by step 3: add W_hyᵀ e₂ and W_hhᵀ δ₃, then "
-         "multiply by the slope of tanh at z₂.",
+    hint="h₂ has two consumers, the output of step 2 and step 3: bring each one's share "
+         "back to h₂, add them, then turn ∂C_x/∂h₂ into δ₂ with the slope of tanh "
+         "(the chapter's (BP2-T)).",
     explanation="δ₂ = (W_hyᵀ e₂ + W_hhᵀ δ₃) ⊙ (1 − h₂²): BP2 with two consumers of h₂. "
                 "bpcore.rnn.bptt(...).deltas[1] is the same array.",
     formula=Formula(
@@ -131,8 +133,9 @@ numeric(
                 "it multiplies the initial state h₀: that use contributes δ₁ h₀ᵀ.",
                 lambda d: (d.delta2 @ d.h1.T + d.delta3 @ d.h2.T) / d.m),
         mistake("h_t instead of h_{t-1}",
-                "At step t, W_hh multiplies the state it receives, h_{t−1}, not the state it "
-                "produces: BP4's input factor is h_{t−1}ᵀ.",
+                "You paired δ_t with h_t, the state that step t produces. In BP4 the factor "
+                "next to δ is the input the weight multiplies: look at which state W_hh "
+                "multiplies in the forward equation for z_t.",
                 lambda d: (d.delta1 @ d.h1.T + d.delta2 @ d.h2.T + d.delta3 @ d.h3.T) / d.m),
         mistake("no 1/m",
                 "Each δ_t belongs to one sequence's cost C_x, and the cost is their mean: "
@@ -178,8 +181,9 @@ symbolic(
                 "h₄ through the later multiplications by w.",
                 lambda s: s.w ** 2 * s.x1 + s.w * s.x2 + s.x3),
         mistake("two steps only",
-                "You kept the uses of w at steps 4 and 3 (h₃ + w h₂), what truncation K = 2 "
-                "keeps. The uses at steps 2 and 1 reach h₄ too, through w² h₁ and w³ h₀.",
+                "You kept the uses of w at steps 4 and 3, what truncation K = 2 keeps. w is "
+                "also used at steps 2 and 1, and each of those uses reaches h₄ too, through "
+                "every later multiplication by w.",
                 lambda s: 2 * s.w ** 2 * s.x1 + 2 * s.w * s.x2 + s.x3),
         mistake("x4 differentiated",
                 "x₄ enters h₄ without any factor w, so it does not depend on w: its term "
@@ -218,17 +222,19 @@ numeric(
     given_names=("W_hh", "epsilon"), quantity="k", rtol=0.0, atol=0.5,
     mistakes=[
         mistake("spectral radius",
-                "You used the largest |eigenvalue| of W_hh. It sets the rate over many steps, "
-                "but it does not bound each step: ‖W_hhᵀ v‖ can exceed it. The bound uses the "
-                "largest singular value, np.linalg.norm(W_hh, 2).",
+                "You used the largest |eigenvalue| of W_hh, its spectral radius. It sets the "
+                "rate over many steps, but it does not bound a single step: ‖W_hhᵀ v‖ can "
+                "exceed it times ‖v‖. Look at which number the chapter's (bound) is written "
+                "with.",
                 lambda d: _steps_below(np.max(np.abs(np.linalg.eigvals(d.W_hh))), d.epsilon)),
         mistake("one step short",
                 "At that k the bound s^k is still at least ε: you rounded ln ε / ln s down. "
                 "Take the next whole number.",
                 lambda d: _steps_below(np.linalg.norm(d.W_hh, 2), d.epsilon) - 1),
         mistake("largest entry",
-                "The largest entry of W_hh does not bound how much it stretches a vector; the "
-                "largest singular value does, np.linalg.norm(W_hh, 2).",
+                "The largest entry of W_hh does not bound how much W_hh stretches a vector, "
+                "so it cannot give a guarantee; the chapter's (bound) uses a different "
+                "number read off W_hh.",
                 lambda d: _steps_below(np.max(np.abs(d.W_hh)), d.epsilon)),
     ],
     hint="‖diag(1 − h²) W_hhᵀ v‖ ≤ max|1 − h²| · σ_max(W_hh) ‖v‖ and |1 − h²| ≤ 1.",
@@ -302,9 +308,9 @@ function(
     cases=_delta_cases, oracle=_delta_oracle, model=hidden_deltas,
     mistakes=[
         mistake("no recursion",
-                "Your δ_t holds only the error made at step t, W_hyᵀ e_t ⊙ (1 − h_t²): that is "
-                "truncation K = 1. Add W_hhᵀ δ_{t+1}, the error of every later step that "
-                "reaches z_t through h_t.",
+                "Your δ_t holds only the error made at step t itself: that is truncation "
+                "K = 1. Full BPTT also carries back, through h_t, the errors of every later "
+                "step; (BP2-T) has a second term for them, built from the next step's delta.",
                 _no_recursion),
         mistake("W_hh not transposed",
                 "The recursion sends δ_{t+1} back through W_hh transposed; you multiplied by "
