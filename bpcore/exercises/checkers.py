@@ -377,12 +377,29 @@ def as_expression(answer, variables, what="Your answer"):
 
 
 def sample_points(symbols, rng, n=7, domain=(-2.0, 2.0)):
-    """``n`` random points, each a dict symbol -> sympy Float with 3 decimals, none near 0.
+    """``n`` random points, each a dict symbol -> sympy number.
 
-    >>> z = sympy.Symbol("z")
+    ``domain`` is ``(low, high)`` for real values (sympy Floats with 3 decimals, none near
+    0), or a ``range`` for whole numbers such as a count of layers or neurons (distinct
+    points, so that a hint reads "at L = 37" rather than "at L = 1.484").
+
+    >>> z, L = sympy.symbols("z L")
     >>> len(sample_points([z], np.random.default_rng(0)))
     7
+    >>> sorted({p[L].is_Integer for p in sample_points([L], np.random.default_rng(0),
+    ...                                                 domain=range(2, 60))})
+    [True]
     """
+    if isinstance(domain, range):
+        if len(domain) ** len(symbols) < n:
+            raise ValueError(f"the range {domain} holds fewer than {n} distinct points")
+        seen, points = set(), []
+        while len(points) < n:
+            values = tuple(int(v) for v in rng.choice(domain, size=len(symbols)))
+            if values not in seen:
+                seen.add(values)
+                points.append({s: sympy.Integer(v) for s, v in zip(symbols, values)})
+        return points
     lo, hi = domain
     points = []
     while len(points) < n:

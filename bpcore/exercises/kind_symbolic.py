@@ -22,12 +22,14 @@ class SymbolicExercise(Exercise):
 
     ``answer(s)`` and each mistake's ``wrong(s)`` receive a namespace of the exercise's
     symbols (``s.z``, ``s.w``, ...).  Expressions are compared by evaluation at random
-    points of ``domain`` (seeded by the exercise id), see :func:`checkers.equivalent`.
+    points of ``domain`` (seeded by the exercise id), see :func:`checkers.equivalent`:
+    ``(low, high)`` for real values, or a ``range`` for whole numbers (counts of layers,
+    neurons or samples).
     """
     variables: tuple
     answer: Callable
     quantity: str = "expression"
-    domain: tuple = (-2.0, 2.0)
+    domain: tuple | range = (-2.0, 2.0)
     kind: ClassVar[str] = "symbolic"
 
     def symbols(self):

@@ -83,7 +83,7 @@ symbolic(
            "distribution, with r chosen so that Var(w) = 2/(n_in + n_out). Derive r as a sympy "
            "expression in n_in and n_out.",
     variables=("n_in", "n_out"), answer=lambda s: sympy.sqrt(6 / (s.n_in + s.n_out)),
-    quantity="r", domain=(1.0, 50.0),
+    quantity="r", domain=range(1, 513),
     mistakes=[
         mistake("the normal's standard deviation",
                 "That is the standard deviation √(2/(n_in + n_out)), the right scale for a "

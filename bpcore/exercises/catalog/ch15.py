@@ -141,7 +141,7 @@ symbolic(
            "of one segment. Treat k as a positive real number and find the k that makes this "
            "smallest, as a sympy expression in L.",
     variables=("L",), answer=lambda s: sympy.sqrt(s.L / 2),
-    quantity="the best spacing k*", domain=(1.0, 100.0),
+    quantity="the best spacing k*", domain=range(2, 101),
     mistakes=[
         mistake("the 2 dropped",
                 "√L balances L/k against k, one array per layer of the segment. The segment "
