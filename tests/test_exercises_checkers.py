@@ -349,3 +349,15 @@ def test_printing_inside_a_learner_function_is_captured_and_bounded(capsys):
     assert capsys.readouterr().out == ""
     assert "Your function printed" in fb.message
     assert len(fb.message) < 2000
+
+
+def test_sample_points_draw_whole_numbers_from_a_range_and_refuse_a_missing_domain():
+    L, z = sympy.symbols("L z")
+    points = checkers.sample_points([L, z], np.random.default_rng(1),
+                                    domain={"L": range(2, 5), "z": (0.5, 1.5)})
+    assert len({tuple(p.values()) for p in points}) == 7                  # distinct points
+    assert all(p[L] in (2, 3, 4) and p[L].is_Integer for p in points)
+    with pytest.raises(ValueError, match="no domain"):
+        checkers.sample_points([L, z], np.random.default_rng(1), domain={"L": range(2, 5)})
+    with pytest.raises(ValueError, match="distinct points"):
+        checkers.sample_points([L], np.random.default_rng(1), domain=range(2, 5))

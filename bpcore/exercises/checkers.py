@@ -26,6 +26,7 @@ import math
 import numbers
 import reprlib
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
 import sympy
@@ -377,36 +378,44 @@ def as_expression(answer, variables, what="Your answer"):
 
 
 def sample_points(symbols, rng, n=7, domain=(-2.0, 2.0)):
-    """``n`` random points, each a dict symbol -> sympy number.
+    """``n`` distinct random points, each a dict symbol -> sympy number.
 
     ``domain`` is ``(low, high)`` for real values (sympy Floats with 3 decimals, none near
-    0), or a ``range`` for whole numbers such as a count of layers or neurons (distinct
-    points, so that a hint reads "at L = 37" rather than "at L = 1.484").
+    0), a ``range`` for whole numbers such as a count of layers or neurons (so that a hint
+    reads "at L = 37", not "at L = 1.484"), or a dict giving one of those per symbol name.
 
     >>> z, L = sympy.symbols("z L")
     >>> len(sample_points([z], np.random.default_rng(0)))
     7
-    >>> sorted({p[L].is_Integer for p in sample_points([L], np.random.default_rng(0),
-    ...                                                 domain=range(2, 60))})
-    [True]
+    >>> points = sample_points([z, L], np.random.default_rng(0),
+    ...                        domain={"z": (0.1, 0.9), "L": range(2, 60)})
+    >>> all(p[L].is_Integer and 0.1 <= p[z] <= 0.9 for p in points)
+    True
     """
-    if isinstance(domain, range):
-        if len(domain) ** len(symbols) < n:
-            raise ValueError(f"the range {domain} holds fewer than {n} distinct points")
-        seen, points = set(), []
-        while len(points) < n:
-            values = tuple(int(v) for v in rng.choice(domain, size=len(symbols)))
-            if values not in seen:
-                seen.add(values)
-                points.append({s: sympy.Integer(v) for s, v in zip(symbols, values)})
-        return points
-    lo, hi = domain
-    points = []
+    domains = [domain.get(s.name) if isinstance(domain, Mapping) else domain for s in symbols]
+    for s, d in zip(symbols, domains):
+        if not isinstance(d, (range, tuple)):
+            raise ValueError(f"no domain (low, high) or range for the symbol {s.name}")
+    seen, points, tries = set(), [], 0
     while len(points) < n:
-        values = np.round(rng.uniform(lo, hi, size=len(symbols)), 3)
-        if np.all(np.abs(values) >= 0.05):
-            points.append({s: sympy.Float(float(v), 30) for s, v in zip(symbols, values)})
+        tries += 1
+        if tries > 1000:
+            raise ValueError(f"could not draw {n} distinct points from the domain {domain}")
+        values = tuple(_draw(d, rng) for d in domains)
+        if values not in seen:
+            seen.add(values)
+            points.append({s: (sympy.Integer(v) if isinstance(v, int) else sympy.Float(v, 30))
+                           for s, v in zip(symbols, values)})
     return points
+
+
+def _draw(domain, rng):
+    if isinstance(domain, range):
+        return int(rng.choice(domain))
+    while True:
+        value = float(np.round(rng.uniform(*domain), 3))
+        if abs(value) >= 0.05:
+            return value
 
 
 def _value(expr, point):

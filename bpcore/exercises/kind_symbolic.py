@@ -23,13 +23,13 @@ class SymbolicExercise(Exercise):
     ``answer(s)`` and each mistake's ``wrong(s)`` receive a namespace of the exercise's
     symbols (``s.z``, ``s.w``, ...).  Expressions are compared by evaluation at random
     points of ``domain`` (seeded by the exercise id), see :func:`checkers.equivalent`:
-    ``(low, high)`` for real values, or a ``range`` for whole numbers (counts of layers,
-    neurons or samples).
+    ``(low, high)`` for real values, a ``range`` for whole numbers (counts of layers,
+    neurons or samples), or a dict of those by variable name.
     """
     variables: tuple
     answer: Callable
     quantity: str = "expression"
-    domain: tuple | range = (-2.0, 2.0)
+    domain: tuple | range | dict = (-2.0, 2.0)
     kind: ClassVar[str] = "symbolic"
 
     def symbols(self):

@@ -121,7 +121,7 @@ symbolic(
            "Var(w) keeps Var(z^l) = Var(z^{l-1})? Give it as a sympy expression in alpha "
            "and n.",
     variables=("alpha", "n"), answer=lambda s: 2 / ((1 + s.alpha ** 2) * s.n),
-    quantity="Var(w)", domain=(0.05, 0.95),
+    quantity="Var(w)", domain={"alpha": (0.05, 0.95), "n": range(1, 513)},
     mistakes=[
         mistake("ReLU's rule",
                 "2/n is He's rule for the plain ReLU (α = 0), whose negative half contributes "
