@@ -14,6 +14,7 @@ computes for them, keyed by the book's layer number l.
 """
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -123,16 +124,34 @@ def running_batch(m=4, seed=6):
     return network_state(ex.net, x, y, ex.loss)
 
 
-def mazur(eta=0.5):
+def mazur(eta=0.5, rounds=1):
     """:func:`network_state` of Mazur's example, with the learning rate ``eta`` and the
     weights after one round of his walk-through (weights updated, biases frozen):
     ``W_new[l]``.
 
+    ``round[r]``, for r = 1 .. ``rounds``, is the state at the START of round r (the forward
+    and backward pass at the weights of round r - 1), with that round's new weights in
+    ``round[r].W_new``: round 2 runs the forward pass again at the round-1 weights,
+    backpropagates and updates.  ``round[1]`` holds the same values as ``d`` itself.
+
     >>> d = mazur()
     >>> f"{d.W_new[2][0, 0]:.8f}"            # Mazur's w5+ = 0.35891648
     '0.35891648'
+    >>> d = mazur(rounds=2)                  # w5 at the start of round 2, and after it
+    >>> f"{d.round[2].W[2][0, 0]:.8f}", f"{d.round[2].W_new[2][0, 0]:.8f}"
+    ('0.35891648', '0.31735386')
     """
+    if isinstance(rounds, bool) or not isinstance(rounds, numbers.Integral):
+        raise TypeError(f"rounds is how many rounds of the walk-through to run, an int, got "
+                        f"{type(rounds).__name__}; e.g. mazur(rounds=2)")
+    if rounds < 1:
+        raise ValueError(f"rounds must be at least 1 (round 1 is Mazur's walk-through), got "
+                         f"{rounds}")
     ex = mazur_example()
-    d = network_state(ex.net, ex.x, ex.y, ex.loss)
-    W_new = {l: d.W[l] - eta * d.grad_W[l] for l in d.W}
-    return SimpleNamespace(**vars(d), eta=eta, W_new=W_new)
+    states, net = {}, ex.net
+    for r in range(1, rounds + 1):
+        s = network_state(net, ex.x, ex.y, ex.loss)
+        s.W_new = {l: s.W[l] - eta * s.grad_W[l] for l in s.W}
+        states[r] = s
+        net = net.replace(weights=[s.W_new[l] for l in range(1, s.L + 1)])
+    return SimpleNamespace(**vars(states[1]), eta=eta, round=states)

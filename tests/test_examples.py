@@ -42,6 +42,27 @@ def test_mazurs_updated_weights_are_his_published_numbers():
     assert examples.mazur(eta=0.0).W_new[1] is not d.W[1]
 
 
+def test_mazur_rounds_each_start_from_the_weights_the_last_one_left():
+    d = examples.mazur(rounds=3)
+    assert sorted(d.round) == [1, 2, 3]
+    for l in (1, 2):
+        np.testing.assert_array_equal(d.W_new[l], d.round[1].W_new[l])
+        for r in (2, 3):
+            np.testing.assert_array_equal(d.round[r].W[l], d.round[r - 1].W_new[l])
+    # round 2's forward pass and error, written out with numpy at the round-1 weights
+    W1, W2 = d.round[1].W_new[1], d.round[1].W_new[2]
+    a2 = _sigmoid(W2 @ _sigmoid(W1 @ d.x + 0.35) + 0.60)
+    np.testing.assert_allclose(d.round[2].a[2], a2, rtol=1e-14)
+    assert d.round[2].C == pytest.approx(0.5 * np.sum((d.y - a2) ** 2), rel=1e-14)
+
+
+def test_mazur_refuses_a_number_of_rounds_that_is_not_a_positive_int():
+    with pytest.raises(ValueError, match="rounds must be at least 1.*got 0"):
+        examples.mazur(rounds=0)
+    with pytest.raises(TypeError, match="an int, got float"):
+        examples.mazur(rounds=2.0)
+
+
 def test_network_state_is_keyed_by_the_books_layer_number():
     ex = examples.running_example()
     d = examples.network_state(ex.net, ex.x, ex.y)

@@ -309,10 +309,28 @@ def test_ch7_momentum_step_follows_the_rule_by_hand():
     np.testing.assert_allclose(exercises.reference("ch7-momentum-step"), step2, rtol=1e-12)
 
 
-@pytest.mark.parametrize("exercise_id,published", [("ch8-mazur-w6", 0.408666186),
-                                                   ("ch8-mazur-w3", 0.24975114)])
-def test_ch8_references_are_mazurs_published_weights(exercise_id, published):
-    assert exercises.reference(exercise_id) == pytest.approx(published, abs=5e-9)
+def _mazur_round_by_central_differences(W1, W2, eta=0.5):
+    """One round of Mazur's walk-through (weights only, biases frozen) with numpy: each
+    weight moves by eta times the central difference of E written out here."""
+    x, y = np.array([[0.05], [0.10]]), np.array([[0.01], [0.99]])
+
+    def E(V1, V2):
+        out = sigmoid(V2 @ sigmoid(V1 @ x + 0.35) + 0.60)
+        return 0.5 * float(np.sum((y - out) ** 2))
+
+    return (W1 - eta * _central_difference(lambda V: E(V, W2), W1),
+            W2 - eta * _central_difference(lambda V: E(W1, V), W2))
+
+
+def test_ch8_references_are_the_second_round_of_mazurs_walk_through():
+    W1, W2 = _mazur_round_by_central_differences(np.array([[0.15, 0.20], [0.25, 0.30]]),
+                                                 np.array([[0.40, 0.45], [0.50, 0.55]]))
+    # round 1 ends at Mazur's published w6+ = w²₁₂ and w3+ = w¹₂₁
+    assert (W2[0, 1], W1[1, 0]) == (pytest.approx(0.408666186, abs=5e-9),
+                                    pytest.approx(0.24975114, abs=5e-9))
+    W1, W2 = _mazur_round_by_central_differences(W1, W2)
+    assert exercises.reference("ch8-mazur-w6") == pytest.approx(W2[0, 1], abs=1e-9)
+    assert exercises.reference("ch8-mazur-w3") == pytest.approx(W1[1, 0], abs=1e-9)
 
 
 def test_ch9_central_difference_reference_follows_the_definition():

@@ -4,14 +4,16 @@ Chapter 8 works Matt Mazur's "A Step by Step Backpropagation Example" (2015) in 
 notation: a 2-2-2 sigmoid network with inputs 0.05/0.10, targets 0.01/0.99, learning rate
 0.5 and E = Σ ½(target − out)², which is the book's C for one sample.  His weights
 w1..w8 are the entries of W¹ = [[w1, w2], [w3, w4]] and W² = [[w5, w6], [w7, w8]]
-(row j = the neuron the weight goes TO, column k = the neuron it comes FROM).  Every
-reference and wrong answer is computed with bpcore.
+(row j = the neuron the weight goes TO, column k = the neuron it comes FROM).  The w6 and
+w3 exercises ask for a SECOND round of the walk-through, which the post never publishes,
+so the chapter's table of round-1 values does not give them away.  Every reference and
+wrong answer is computed with bpcore.
 """
 from __future__ import annotations
 
 import bpcore
 from bpcore.activations import sigmoid_prime
-from bpcore.examples import mazur
+from bpcore.examples import mazur, network_state
 from bpcore.formula import Formula, random_networks
 
 from ..core import mistake, numeric
@@ -27,36 +29,103 @@ _MAZUR_DATA = ("Mazur's network is d['net'] (W¹ = [[w1, w2], [w3, w4]], "
                "d['x'] = [0.05, 0.10], target d['y'] = [0.01, 0.99], learning rate "
                "η = d['eta'] = 0.5 and the quadratic cost. ")
 
+_SECOND_ROUND = ("The chapter reproduces Mazur's first round. Run a second one, as the "
+                 "walk-through would: start from the eight weights after round 1 (biases "
+                 "still frozen), run the forward pass again, backpropagate, and update all "
+                 "eight weights with η. ")
+
+
+def _two_rounds(d):
+    """The state of Mazur's walk-through at the start of round 2, and its weights after it."""
+    return mazur(d.eta, rounds=2).round[2]
+
+
+def _walk(d, new_weights):
+    """W¹, W² (keyed by l) after two rounds in which each round's new weights are
+    ``new_weights(s)``, s the network_state at the weights the round starts from."""
+    net = d.net
+    for _ in range(2):
+        s = network_state(net, d.x, d.y, d.loss)
+        net = net.replace(weights=new_weights(s))
+    return {1: net.W(1), 2: net.W(2)}
+
+
+def _one_entry_moved_by(d, l, j, k, gradient):
+    """Two rounds in which w^l_jk (book indices) moves by η·gradient(s) instead of its own
+    gradient and every other weight by its gradient: a mistake in one entry's BP4."""
+    def new_weights(s):
+        G = {m: s.grad_W[m].copy() for m in (1, 2)}
+        G[l][j - 1, k - 1] = gradient(s)
+        return [s.W[m] - d.eta * G[m] for m in (1, 2)]
+    return _walk(d, new_weights)[l][j - 1, k - 1]
+
+
+def _output_weights_first(d):
+    """Two rounds of the 14 March program: W² updated first, then δ¹ by BP2 through it."""
+    def new_weights(s):
+        W2 = s.W[2] - d.eta * s.grad_W[2]
+        delta1 = (W2.T @ s.delta[2]) * sigmoid_prime(s.z[1])
+        return [s.W[1] - d.eta * delta1 @ s.a[0].T, W2]
+    return _walk(d, new_weights)
+
+
+def _two_full_rounds(d):
+    """The network after two rounds that update the biases too (BP3), via bpcore.train."""
+    return bpcore.train(d.net, d.x, d.y, epochs=2, learning_rate=d.eta, loss=d.loss,
+                        progress=False).network
+
+
+_BIASES_MOVED = ("You moved the four biases as well (bpcore.train does, with BP3). The "
+                 "walk-through freezes them at 0.35 and 0.60 and updates only the eight "
+                 "weights, in round 2 as in round 1.")
+
 
 numeric(
-    id="ch8-mazur-w6", chapter=8, title="Mazur's w6 after one round",
-    prompt=_MAZUR_DATA + "Mazur's w6 runs from hidden neuron h2 to output neuron o1. Give "
-           "its value w6⁺ after one round of gradient descent, to at least 8 decimals.",
-    setup=mazur, answer=lambda d: d.W_new[2][0, 1], given_names=("net", "x", "y", "eta"),
-    quantity="w6⁺", rtol=1e-7, atol=1e-12,
+    id="ch8-mazur-w6", chapter=8, title="Mazur's w6 after two rounds",
+    prompt=_MAZUR_DATA + _SECOND_ROUND + "Mazur's w6 runs from hidden neuron h2 to output "
+           "neuron o1. Give its value w6⁺⁺ after the second round, to at least 8 decimals.",
+    setup=mazur, answer=lambda d: _two_rounds(d).W_new[2][0, 1],
+    given_names=("net", "x", "y", "eta"), quantity="w6⁺⁺", rtol=1e-7, atol=1e-12,
     mistakes=[
+        mistake("one round only",
+                "That is w6⁺, the value after the FIRST round, which the chapter's table "
+                "prints. Take it as the start of round 2 and do the round again.",
+                lambda d: d.W_new[2][0, 1]),
+        mistake("round-1 deltas reused",
+                "You stepped twice with the gradient of round 1. Round 2 starts from new "
+                "weights, so its outputs, its deltas and its gradient are new too: run the "
+                "forward pass again at the round-1 weights and backpropagate from there.",
+                lambda d: d.W[2][0, 1] - 2 * d.eta * d.grad_W[2][0, 1]),
         mistake("to and from swapped",
-                "That is w7⁺, the weight from h1 to o2: you read the two indices of w²_jk the "
+                "That is w7⁺⁺, the weight from h1 to o2: you read the two indices of w²_jk the "
                 "wrong way round. In the book's w²_jk, j is the neuron the weight goes TO and "
                 "k the one it comes FROM; find w6's row and column of W² from that.",
-                lambda d: d.W_new[2][1, 0]),
+                lambda d: _two_rounds(d).W_new[2][1, 0]),
         mistake("wrong input activation",
                 "You multiplied δ²₁ by out_h1 = a¹₁. BP4 pairs the delta at the weight's "
                 "output end with the activation at its INPUT end: which hidden neuron does w6 "
                 "leave?",
-                lambda d: d.W[2][0, 1] - d.eta * d.delta[2][0, 0] * d.a[1][0, 0]),
+                lambda d: _one_entry_moved_by(d, 2, 1, 2,
+                                              lambda s: s.delta[2][0, 0] * s.a[1][0, 0])),
         mistake("learning rate missing",
-                "You subtracted the whole gradient. The walk-through scales it by the "
-                "learning rate: w6⁺ = w6 − η ∂E/∂w6 with η = 0.5.",
-                lambda d: d.W[2][0, 1] - d.grad_W[2][0, 1]),
+                "You subtracted the whole gradient in each round. The walk-through scales it "
+                "by the learning rate: w6 − η ∂E/∂w6 with η = 0.5.",
+                lambda d: mazur(1.0, rounds=2).round[2].W_new[2][0, 1]),
         mistake("sign flipped",
-                "You added the gradient; gradient descent subtracts it: w6 − η ∂E/∂w6.",
-                lambda d: d.W[2][0, 1] + d.eta * d.grad_W[2][0, 1]),
+                "You added the gradient in each round; gradient descent subtracts it: "
+                "w6 − η ∂E/∂w6.",
+                lambda d: mazur(-d.eta, rounds=2).round[2].W_new[2][0, 1]),
+        mistake("biases updated too", _BIASES_MOVED, lambda d: _two_full_rounds(d).w(2, 1, 2)),
     ],
-    hint="BP4: the delta of the neuron w6 enters times the activation of the neuron it "
-         "leaves; then one gradient-descent step with η.",
-    explanation="w6 = w²₁₂, so ∂E/∂w6 = δ²₁ a¹₂ = (a²₁ − y₁) σ′(z²₁) a¹₂, and "
-                "w6⁺ = 0.45 − 0.5 ∂E/∂w6 = 0.408666186, Mazur's published value.")
+    hint="Round 2 is round 1 again from the round-1 weights: a new forward pass, new deltas, "
+         "then BP4 for w6 (the delta of the neuron it enters times the activation of the "
+         "neuron it leaves) and one step with η.",
+    explanation="w6 = w²₁₂. Round 2 starts at w6⁺ = 0.408666186, with all eight weights "
+                "updated. Its forward pass brings out_o1 down from 0.75136507 to 0.74208811, "
+                "and δ²₁ = (a²₁ − y₁) σ′(z²₁) = 0.14011679 (slightly larger than round 1's "
+                "0.13849856: the error factor shrank, the slope σ′ grew). With a¹₂ = "
+                "0.59686941, ∂E/∂w6 = δ²₁ a¹₂ = 0.08363143 and w6⁺⁺ = 0.408666186 − 0.5 · "
+                "0.08363143 = 0.366850472.")
 
 
 numeric(
@@ -88,31 +157,47 @@ numeric(
 
 
 numeric(
-    id="ch8-mazur-w3", chapter=8, title="Mazur's w3 after one round",
-    prompt=_MAZUR_DATA + "In Mazur's figure and forward pass, w3 runs from input i1 to hidden "
-           "neuron h2 (one line of the post labels it differently). Give w3⁺ after one "
-           "round, to at least 8 decimals.",
-    setup=mazur, answer=lambda d: d.W_new[1][1, 0], given_names=("net", "x", "y", "eta"),
-    quantity="w3⁺", rtol=1e-7, atol=1e-12,
+    id="ch8-mazur-w3", chapter=8, title="Mazur's w3 after two rounds",
+    prompt=_MAZUR_DATA + _SECOND_ROUND + "In Mazur's figure and forward pass, w3 runs from "
+           "input i1 to hidden neuron h2 (one line of the post labels it differently). Give "
+           "its value w3⁺⁺ after the second round, to at least 8 decimals.",
+    setup=mazur, answer=lambda d: _two_rounds(d).W_new[1][1, 0],
+    given_names=("net", "x", "y", "eta"), quantity="w3⁺⁺", rtol=1e-7, atol=1e-12,
     mistakes=[
         mistake("labelled from the hidden-layer section",
                 "You followed the formula net_h1 = w1·i1 + w3·i2 + b1 from the hidden-layer "
                 "section of the post, which makes w3 a weight from i2 to h1. The figure, the "
                 "forward pass and Mazur's published w3⁺ agree that w3 runs from i1 to h2.",
-                lambda d: d.W[1][1, 0] - d.eta * d.delta[1][0, 0] * d.a[0][1, 0]),
+                lambda d: _one_entry_moved_by(d, 1, 2, 1,
+                                              lambda s: s.delta[1][0, 0] * s.a[0][1, 0])),
         mistake("to and from swapped",
-                "That is w2⁺, the weight to h1 from i2: you read the two indices of w¹_jk the "
+                "That is w2⁺⁺, the weight to h1 from i2: you read the two indices of w¹_jk the "
                 "wrong way round. w3 goes TO h2 FROM i1; find its row and column of W¹ from "
                 "that.",
-                lambda d: d.W_new[1][0, 1]),
+                lambda d: _two_rounds(d).W_new[1][0, 1]),
         mistake("updated W² used in BP2",
                 "You computed δ¹ through the already-updated w5..w8. Use the weights of the "
-                "forward pass for the whole backward pass, then update.",
-                lambda d: d.W[1][1, 0] - d.eta * _delta1_through_new_W2(d)[1, 0] * d.a[0][0, 0]),
+                "forward pass for the whole backward pass, then update, in every round.",
+                lambda d: _output_weights_first(d)[1][1, 0]),
+        mistake("one round only",
+                "That is w3⁺, the value after the FIRST round, which the chapter's table "
+                "prints. Take it as the start of round 2 and do the round again.",
+                lambda d: d.W_new[1][1, 0]),
+        mistake("round-1 deltas reused",
+                "You stepped twice with the gradient of round 1. The output weights moved in "
+                "round 1, so the hidden deltas of round 2 are different: run the forward pass "
+                "again at the round-1 weights and backpropagate from there.",
+                lambda d: d.W[1][1, 0] - 2 * d.eta * d.grad_W[1][1, 0]),
+        mistake("biases updated too", _BIASES_MOVED, lambda d: _two_full_rounds(d).w(1, 2, 1)),
     ],
-    hint="BP4: the delta of the hidden neuron w3 enters times the input it leaves; then one "
-         "gradient-descent step with η.",
-    explanation="w3 = w¹₂₁, so ∂E/∂w3 = δ¹₂ x₁ and w3⁺ = 0.25 − 0.5 δ¹₂ · 0.05 = 0.24975114.")
+    hint="Round 2 is round 1 again from the round-1 weights: a new forward pass, new output "
+         "and hidden deltas (BP2 through the round-1 output weights), then BP4 for w3 (the "
+         "delta of the hidden neuron it enters times the input it leaves) and one step "
+         "with η.",
+    explanation="w3 = w¹₂₁. Round 2 starts at w3⁺ = 0.24975114 and recomputes δ¹₂ by BP2 "
+                "through the round-1 output weights w5⁺..w8⁺: δ¹₂ = 0.00872515, down from "
+                "round 1's 0.00995425. Then ∂E/∂w3 = δ¹₂ x₁ = 0.00043626 and w3⁺⁺ = "
+                "0.24975114 − 0.5 · 0.00043626 = 0.249533015.")
 
 
 def _full_round(d):
