@@ -41,13 +41,13 @@ def test_each_position_adds_its_bp4_term_in_reading_order(stepper):
     so_far = np.zeros((3, 3))
     for n, step in enumerate(stepper.steps[1:-1]):
         r, q = divmod(n, 4)
-        assert step.title == f"Position ({r + 1}, {q + 1})"
-        assert step.values[f"delta[{r + 1},{q + 1}]"] == DELTA[r, q]
+        assert step.title == f"Position ({r}, {q})"          # 0-based, as the chapter
+        assert step.values[f"delta[{r},{q}]"] == DELTA[r, q]
         np.testing.assert_array_equal(step.values["contribution"],
                                       DELTA[r, q] * X[r:r + 3, q:q + 3])
         so_far = so_far + step.values["contribution"]
         np.testing.assert_allclose(step.values["dC/dK so far"], so_far, rtol=1e-14)
-        assert f"rows {r + 1}–{r + 3} and columns {q + 1}–{q + 3}" in step.latex
+        assert f"rows {r}–{r + 2} and columns {q}–{q + 2}" in step.latex
     np.testing.assert_array_equal(stepper.steps[0].values["dC/dK so far"], np.zeros((3, 3)))
 
 

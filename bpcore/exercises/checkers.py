@@ -67,19 +67,26 @@ def short(value):
 
 
 def fmt(arr, limit=400, oneline=False):
-    """An array in at most ``limit`` characters, four significant digits.
+    """An array in at most ``limit`` characters, four significant digits; whole numbers
+    are printed whole (a count of 23716 is not 2.372e+04).
 
     >>> print(fmt(np.array([[0.123456], [2.0], [-0.000123456]])))
     [[0.1235]
      [2]
      [-0.0001235]]
+    >>> print(fmt(np.array(23716.0)), fmt(np.array(23716.5)))
+    23716 2.372e+04
     """
     arr = np.asarray(arr)
     text = np.array2string(arr, threshold=24, edgeitems=2, max_line_width=88,
-                           formatter={"float_kind": lambda v: f"{v:.4g}"})
+                           formatter={"float_kind": _number})
     if oneline:
         text = " ".join(line.strip() for line in text.splitlines())
     return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _number(v):
+    return f"{int(v)}" if float(v).is_integer() and abs(v) < 1e15 else f"{v:.4g}"
 
 
 def _kind(value):

@@ -10,7 +10,7 @@ The kernel itself is not needed: the gradient depends on x and delta only.
 >>> import numpy as np
 >>> s = conv_kernel_gradient_stepper(np.arange(9.0).reshape(3, 3), np.ones((2, 2)))
 >>> [st.title for st in s.steps][:2], len(s.steps)
-(['The image and the error', 'Position (1, 1)'], 6)
+(['The image and the error', 'Position (0, 0)'], 6)
 >>> s.steps[-1].values["dC/dK"].tolist()
 [[8.0, 12.0], [20.0, 24.0]]
 """
@@ -84,7 +84,8 @@ def conv_kernel_gradient_stepper(x, delta):
     grad = np.zeros((k_h, k_w))
     steps = [Step("The image and the error", paragraph(
         f"The kernel, {k_h}×{k_w}, visits {h_out * w_out} positions of the {x.shape[0]}×"
-        f"{x.shape[1]} image. At position $(r, q)$ it computes "
+        f"{x.shape[1]} image. At position $(r, q)$ (indices count from 0, as in the chapter "
+        "and in numpy) it computes "
         r"$z_{rq} = \sum_{ij} K_{ij}\, x_{r+i,\, q+j} + b$, so the same weight $K_{ij}$ "
         "meets a different pixel at every position. Its gradient collects one term per "
         "position:") + display(r"\frac{\partial C}{\partial K_{ij}} = \sum_{r,q} "
@@ -96,15 +97,15 @@ def conv_kernel_gradient_stepper(x, delta):
             patch = x[r:r + k_h, q:q + k_w]
             term = delta[r, q] * patch
             grad = grad + term
-            text = (paragraph(f"Position $({r + 1}, {q + 1})$: the kernel covers rows "
-                              f"{r + 1}–{r + k_h} and columns {q + 1}–{q + k_w}. BP4 at this "
+            text = (paragraph(f"Position $({r}, {q})$: the kernel covers rows "
+                              f"{r}–{r + k_h - 1} and columns {q}–{q + k_w - 1}. BP4 at this "
                               "position is $\\delta_{rq}$ times the patch:")
                     + display(f"{factor(delta[r, q])} \\cdot {matrix(patch)} = {matrix(term)}")
                     + paragraph("Added to what the earlier positions gave:")
                     + display(r"\frac{\partial C}{\partial K} \mathrel{+}= "
                               + matrix(term) + " = " + matrix(grad)))
-            steps.append(Step(f"Position ({r + 1}, {q + 1})", text,
-                              {f"delta[{r + 1},{q + 1}]": float(delta[r, q]),
+            steps.append(Step(f"Position ({r}, {q})", text,
+                              {f"delta[{r},{q}]": float(delta[r, q]),
                                "contribution": term, "dC/dK so far": grad.copy()},
                               **view((r, q, k_h, k_w), (r, q), grad, None)))
     gap = float(np.max(np.abs(grad - full)))

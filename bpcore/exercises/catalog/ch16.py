@@ -1,10 +1,12 @@
 """Auto-checked exercises of chapter 16: backpropagation through a convolution layer.
 
-The kernel gradient as BP4 summed over positions, the input gradient as BP2 through the
-sparse shared-weight matrix (a correlation with the flipped kernel), the two derivations of
-both in one dimension, max pooling's routing of delta with ties, and the parameter count of
-a convolution.  References come from :mod:`bpcore.conv`; wrong answers are computed from
-the exercise's data (declared with bpcore.exercises.core).
+The kernel gradient of a dilated convolution (BP4 summed over positions, for a forward
+formula the chapter does not treat), the input gradient as BP2 through the sparse
+shared-weight matrix (a correlation with the flipped kernel), the kernel and input
+gradients of a 1-D convolution with stride 2, the entries of the dense matrix that hold a
+kernel weight when there is padding, and max pooling's routing of delta with ties.
+References come from :mod:`bpcore.conv`; wrong answers are computed from the exercise's
+data (declared with bpcore.exercises.core).
 """
 from __future__ import annotations
 
@@ -21,53 +23,90 @@ __all__ = ["max_pool_backward"]
 
 
 # --------------------------------------------------------------------------------------
-# The kernel gradient: BP4 on every position, summed.
+# The kernel gradient of a dilated convolution: BP4 summed over positions, for a layer
+# whose forward formula the chapter does not treat.
+
+DILATION = 2
+
 
 def _kernel_gradient_data():
     rng = np.random.default_rng(16)
-    x = np.round(rng.uniform(-1.0, 1.0, size=(5, 5)), 2)
+    x = np.round(rng.uniform(-1.0, 1.0, size=(7, 7)), 2)
     K = np.round(rng.normal(0.0, 0.5, size=(3, 3)), 2)
     delta = np.round(rng.normal(0.0, 1.0, size=(3, 3)), 2)
     return SimpleNamespace(x=x, K=K, delta=delta)
 
 
+def _spread(K):
+    """The dilated kernel as an ordinary one: K's taps DILATION apart, zeros between."""
+    k = K.shape[0]
+    wide = np.zeros((DILATION * (k - 1) + 1,) * 2)
+    wide[::DILATION, ::DILATION] = K
+    return wide
+
+
 def _kernel_gradient(d):
-    _, gK, _ = conv.conv2d_gradients(d.x[None, None], d.K[None, None], np.zeros(1),
-                                     d.delta[None, None])
-    return gK[0, 0]
+    # The dilated layer is conv2d with the spread kernel; its gradient, read at the taps.
+    _, g_wide, _ = conv.conv2d_gradients(d.x[None, None], _spread(d.K)[None, None],
+                                         np.zeros(1), d.delta[None, None])
+    return g_wide[0, 0, ::DILATION, ::DILATION]
+
+
+def _summed(d, patch):
+    return sum(d.delta[r, q] * patch(r, q) for r in range(3) for q in range(3))
 
 
 numeric(
-    id="ch16-kernel-gradient", chapter=16, title="The kernel gradient",
-    prompt="A convolution layer with one channel in and out, no padding, stride 1, computes "
-           "z = conv2d(x, K) from the 5×5 image d['x'] and the 3×3 kernel d['K'] (a "
-           "cross-correlation: z[r, q] = Σ_ij K[i, j] x[r + i, q + j]). Backpropagation has "
-           "delivered d['delta'] = ∂C/∂z, shape 3×3. Compute ∂C/∂K, a 3×3 array, with numpy "
-           "(not with bpcore.conv, which computes it for you).",
+    id="ch16-kernel-gradient", chapter=16, title="The kernel gradient of a dilated convolution",
+    prompt="A dilated convolution spreads its kernel's taps apart (Yu and Koltun, 2016). With "
+           "one channel, no padding, stride 1 and dilation 2, the 3×3 kernel d['K'] reads the "
+           "7×7 image d['x'] as z[r, q] = Σ_ij K[i, j] x[r + 2i, q + 2j], for r, q, i, j in "
+           "0, 1, 2: a 3×3 output. Backpropagation has delivered d['delta'] = ∂C/∂z, shape "
+           "3×3. Derive ∂C/∂K and compute it, a 3×3 array, with numpy (bpcore.conv has no "
+           "dilation).",
     setup=_kernel_gradient_data, answer=_kernel_gradient,
     given_names=("x", "K", "delta"), quantity="∂C/∂K", rtol=1e-9,
     mistakes=[
-        mistake("one position only",
-                "That is BP4 at the first position alone: δ[0, 0] times the patch under the "
-                "kernel there. The same K is used at all 9 positions (r, q), and each use "
-                "adds a term of its own to ∂C/∂K: see the chapter's sum over positions.",
-                lambda d: d.delta[0, 0] * d.x[:3, :3]),
+        mistake("undilated",
+                "That is the kernel gradient of the ordinary convolution, whose K[i, j] meets "
+                "the pixel x[r + i, q + j]. In this layer K[i, j] meets another pixel: read "
+                "it off the forward formula in the prompt.",
+                lambda d: _summed(d, lambda r, q: d.x[r:r + 3, q:q + 3])),
+        mistake("stride instead of dilation",
+                "Your patches move by 2 pixels from one position to the next, as with a "
+                "stride of 2. Here the positions move by 1 and the kernel's taps are spread "
+                "apart: check which index the 2 multiplies in the forward formula.",
+                lambda d: _summed(d, lambda r, q: d.x[2 * r:2 * r + 3, 2 * q:2 * q + 3])),
         mistake("flipped",
                 "Your array is the right one rotated by 180°. The forward pass is a "
-                "correlation, K[i, j] meets x[r + i, q + j], so ∂C/∂K[i, j] = "
-                "Σ_rq δ[r, q] x[r + i, q + j]: no flip for the kernel gradient.",
+                "correlation, with no flip; the flip of the chapter belongs to the input "
+                "gradient, not to the kernel gradient.",
                 lambda d: _kernel_gradient(d)[::-1, ::-1]),
+        mistake("one position only",
+                "That is the term of the first position alone. The same K is used at all 9 "
+                "positions (r, q), and each use adds a term of its own to ∂C/∂K.",
+                lambda d: d.delta[0, 0] * d.x[0:5:2, 0:5:2]),
+        mistake("one undilated position",
+                "That is one position's term, with the ordinary convolution's 3×3 block of "
+                "pixels. Two things differ here: K is used at all 9 positions, each adding a "
+                "term, and the pixels K meets at one position are not a contiguous block "
+                "(see the forward formula).",
+                lambda d: d.delta[0, 0] * d.x[:3, :3]),
         mistake("averaged over positions",
                 "You divided by the 9 positions. Weight sharing makes the gradient a sum of "
                 "the positions' contributions, not their mean (the mean over samples, if "
                 "any, is already inside δ).",
                 lambda d: _kernel_gradient(d) / 9),
     ],
-    hint="K[i, j] enters every output z[r, q], each time multiplying a different input "
-         "pixel; the chain rule adds one term per use (BP4 summed over positions).",
-    explanation="∂C/∂K[i, j] = Σ_rq δ[r, q] x[r + i, q + j]: the correlation of x with δ, "
-                "one term per position the kernel visited. In the dense form it is BP4, "
-                "δ xᵀ, summed over the 9 entries of the big matrix that hold K[i, j].")
+    hint="Follow the chapter's BP4 summed over positions, starting from this layer's forward "
+         "formula: at one position (r, q), find the pixel that K[i, j] multiplies; then add "
+         "one term per position.",
+    explanation="z[r, q] depends on K[i, j] through the one term K[i, j] x[r + 2i, q + 2j], "
+                "so ∂C/∂K[i, j] = Σ_rq δ[r, q] x[r + 2i, q + 2j]: at each position, δ[r, q] "
+                "times the pixels the spread-out kernel touched, x[r:r + 5:2, q:q + 5:2], "
+                "added over the 9 positions. Equivalently, the dilated layer is an ordinary "
+                "convolution with a 5×5 kernel holding K at every other entry and zeros "
+                "between; its kernel gradient, read at those entries, is the same array.")
 
 
 # --------------------------------------------------------------------------------------
@@ -115,10 +154,12 @@ numeric(
                 "before δ crosses the layer.",
                 lambda d: (d.M.T @ d.g) * d.s),
     ],
-    hint="BP2 for a dense layer without its own activation: ∂C/∂x = Mᵀ δ, with δ = ∂C/∂z.",
+    hint="Undo the forward pass in reverse order: first carry g across the ReLU to get "
+         "δ = ∂C/∂z, then carry δ across the convolution as BP2 carries it across a dense "
+         "layer (chapter 5), with the matrix that BP2 uses.",
     explanation="δ = g ⊙ s, then ∂C/∂x = Mᵀ δ. Reshaped to 4×4 it equals the full "
-                "correlation of δ with the flipped kernel K[::-1, ::-1] (here with padding 1, "
-                "since the forward pass had padding 1 and the kernel is 3×3).",
+                "correlation of δ with the flipped kernel K[::-1, ::-1], whose padding k − 1 "
+                "shrinks by the forward pass's padding P: 3 − 1 − 1 = 1 here.",
     formula=Formula(
         question="Type ∂C/∂x as a formula in M (the 16×16 matrix), g = ∂C/∂a and "
                  "s = relu′(z) (columns of 16).",
@@ -131,92 +172,131 @@ numeric(
 
 
 # --------------------------------------------------------------------------------------
-# Derivations in one dimension.
+# Derivations in one dimension, with stride 2 (the chapter derives stride 1 only).
 
-_ONE_D = ("y_i = k1 x_i + k2 x_(i+1) + b for i = 1, 2, 3: a 1-D correlation of x = "
-          "(x1, x2, x3, x4) with the kernel (k1, k2). Backpropagation has delivered "
-          "d1, d2, d3, the ∂C/∂y_i.")
+_ONE_D = ("A 1-D convolution with stride 2: y_i = k1 x_(2i-1) + k2 x_(2i) + k3 x_(2i+1) + b "
+          "for i = 1, 2, 3, from x = (x1, ..., x7) and the kernel (k1, k2, k3), so the "
+          "kernel moves two inputs between outputs. Backpropagation has delivered d1, d2, "
+          "d3, the ∂C/∂y_i.")
+_ONE_D_VARIABLES = ("x1", "x2", "x3", "x4", "x5", "x6", "x7", "k1", "k2", "k3",
+                    "d1", "d2", "d3")
 
 symbolic(
-    id="ch16-kernel-gradient-1d", chapter=16, title="A shared weight's gradient, in 1-D",
-    prompt=f"{_ONE_D} Derive ∂C/∂k2 as a sympy expression in x1..x4 and d1..d3.",
-    variables=("x1", "x2", "x3", "x4", "k1", "k2", "d1", "d2", "d3"),
-    answer=lambda s: s.d1 * s.x2 + s.d2 * s.x3 + s.d3 * s.x4,
+    id="ch16-kernel-gradient-1d", chapter=16, title="A shared weight's gradient, stride 2",
+    prompt=f"{_ONE_D} Derive ∂C/∂k2 as a sympy expression in x1..x7 and d1..d3.",
+    variables=_ONE_D_VARIABLES,
+    answer=lambda s: s.d1 * s.x2 + s.d2 * s.x4 + s.d3 * s.x6,
     quantity="∂C/∂k2", domain=(-2.0, 2.0),
     mistakes=[
+        mistake("stride 1",
+                "Your inputs are neighbours, as if the kernel moved by one input per output. "
+                "Here it moves by two: write out y1, y2 and y3 and read off which input k2 "
+                "multiplies in each.",
+                lambda s: s.d1 * s.x2 + s.d2 * s.x3 + s.d3 * s.x4),
         mistake("one position only",
                 "k2 appears in all three outputs, so ∂C/∂k2 has three terms, one per y_i. "
                 "You kept only the first.",
                 lambda s: s.d1 * s.x2),
         mistake("shifted",
-                "That is ∂C/∂k1: k1 multiplies x_i in y_i, and k2 multiplies x_(i+1).",
-                lambda s: s.d1 * s.x1 + s.d2 * s.x2 + s.d3 * s.x3),
+                "That is ∂C/∂k1: each y_i's first input is k1's, and k2 multiplies the next "
+                "one.",
+                lambda s: s.d1 * s.x1 + s.d2 * s.x3 + s.d3 * s.x5),
         mistake("averaged",
                 "You divided by the three positions. The chain rule adds the contributions "
                 "of every use of k2; nothing is averaged.",
-                lambda s: (s.d1 * s.x2 + s.d2 * s.x3 + s.d3 * s.x4) / 3),
+                lambda s: (s.d1 * s.x2 + s.d2 * s.x4 + s.d3 * s.x6) / 3),
     ],
-    explanation="∂C/∂k2 = Σ_i (∂C/∂y_i)(∂y_i/∂k2) = d1 x2 + d2 x3 + d3 x4: the correlation "
-                "of x with δ, evaluated at the kernel offset 2.")
+    explanation="∂C/∂k2 = Σ_i (∂C/∂y_i)(∂y_i/∂k2) = d1 x2 + d2 x4 + d3 x6: still one term "
+                "per position, each δ times the input k2 met there, which is now every "
+                "second input. It is the chapter's sum over positions with S = 2.")
 
 symbolic(
-    id="ch16-input-gradient-1d", chapter=16, title="An input's gradient, in 1-D",
-    prompt=f"{_ONE_D} Derive ∂C/∂x2 as a sympy expression in k1, k2 and d1..d3.",
-    variables=("x1", "x2", "x3", "x4", "k1", "k2", "d1", "d2", "d3"),
-    answer=lambda s: s.k2 * s.d1 + s.k1 * s.d2,
-    quantity="∂C/∂x2", domain=(-2.0, 2.0),
+    id="ch16-input-gradient-1d", chapter=16, title="An input's gradient, stride 2",
+    prompt=f"{_ONE_D} Derive ∂C/∂x3 as a sympy expression in k1..k3 and d1..d3.",
+    variables=_ONE_D_VARIABLES,
+    answer=lambda s: s.k3 * s.d1 + s.k1 * s.d2,
+    quantity="∂C/∂x3", domain=(-2.0, 2.0),
     mistakes=[
+        mistake("stride 1",
+                "That is the stride-1 answer, the full correlation with the flipped kernel "
+                "worked out in the chapter. With stride 2, x3 does not feed every output a "
+                "stride-1 kernel would reach: write out y1, y2 and y3 and see which contain "
+                "x3.",
+                lambda s: s.k3 * s.d1 + s.k2 * s.d2 + s.k1 * s.d3),
         mistake("unflipped kernel",
-                "You paired k1 with d1 and k2 with d2: the kernel slid over δ unflipped. "
-                "Write out y1 and y2 and read off which weight multiplies x2 in each; it is "
-                "not the same pairing.",
-                lambda s: s.k1 * s.d1 + s.k2 * s.d2),
+                "You paired the weights with the outputs the wrong way round. Read off "
+                "which weight multiplies x3 in each output that contains it.",
+                lambda s: s.k1 * s.d1 + s.k3 * s.d2),
         mistake("one output only",
-                "x2 feeds two outputs, y1 and y2; its gradient adds both shares.",
-                lambda s: s.k1 * s.d2),
-        mistake("every output",
-                "x2 does not feed y3 (y3 = k1 x3 + k2 x4 + b); only y1 and y2 contain it.",
-                lambda s: s.k2 * s.d1 + s.k1 * s.d2 + s.k1 * s.d3),
+                "x3 feeds two outputs; its gradient adds both shares.",
+                lambda s: s.k3 * s.d1),
     ],
-    explanation="∂C/∂x2 = d1 ∂y1/∂x2 + d2 ∂y2/∂x2 = k2 d1 + k1 d2. Padding δ with a zero "
-                "on each side and correlating it with the flipped kernel (k2, k1) gives every "
-                "∂C/∂x_j at once: the full correlation with the flipped kernel.")
+    explanation="x3 sits at the end of y1's window (weight k3) and at the start of y2's "
+                "(weight k1), and y3 does not reach it, so ∂C/∂x3 = d1 ∂y1/∂x3 + d2 ∂y2/∂x3 "
+                "= k3 d1 + k1 d2. An even input such as x4 lies in one window only: "
+                "∂C/∂x4 = k2 d2. All seven at once: put a zero between the d's (d1, 0, d2, "
+                "0, d3), pad with two zeros on each side, and correlate with the flipped "
+                "kernel (k3, k2, k1). That is the chapter's full correlation applied to δ "
+                "spread out by the stride, what Dumoulin and Visin (2016) call a transposed "
+                "convolution.")
 
 
 # --------------------------------------------------------------------------------------
-# Parameter count.
+# The entries of M that hold a kernel weight, with padding: the terms of BP4 on M.
+
+def _entries_data():
+    return SimpleNamespace(h=32, k=5, P=2)
+
+
+def _entries(d):
+    cm = conv.conv_matrix(np.ones((1, 1, d.k, d.k)), (1, d.h, d.h), padding=d.P)
+    return int(np.count_nonzero(cm.kernel_index >= 0))
+
 
 numeric(
-    id="ch16-parameter-count", chapter=16, title="Parameters of a convolution layer",
-    prompt="A convolution layer takes images of d['c_in'] = 3 channels, 32×32, and has "
-           "d['c_out'] = 16 output channels, 5×5 kernels, padding 2 and stride 1, with one "
-           "bias per output channel. How many parameters (weights and biases) does it have?",
-    setup=lambda: SimpleNamespace(c_in=3, c_out=16, k=5, h=32),
-    answer=lambda d: d.c_out * d.c_in * d.k * d.k + d.c_out,
-    given_names=("c_in", "c_out", "k", "h"), quantity="the number of parameters",
-    rtol=0.0, atol=0.5,
+    id="ch16-nonzero-entries", chapter=16, title="The kernel weights in M, with padding",
+    prompt="A convolution with one channel in and out, a d['k'] = 5 × 5 kernel, padding "
+           "d['P'] = 2 and stride 1 maps a d['h'] = 32 × 32 image to a 32 × 32 output. "
+           "Written as the chapter's dense layer z = M x + b, with x and z flattened into "
+           "columns of 1,024, M has a column for each real pixel (the padding's zeros have "
+           "none). How many entries of M hold a kernel weight?",
+    setup=_entries_data, answer=_entries,
+    given_names=("h", "k", "P"), quantity="the number of entries", rtol=0.0, atol=0.5,
     mistakes=[
-        mistake("no biases",
-                "You counted the kernel weights only; each of the 16 output channels has a "
-                "bias too.",
-                lambda d: d.c_out * d.c_in * d.k * d.k),
-        mistake("one input channel",
-                "Your count gives each kernel a single 5 × 5 grid of weights, as if the "
-                "images had one channel. These images have 3 channels, and every kernel "
-                "reads all of them: see the shape the chapter gives a kernel.",
-                lambda d: d.c_out * d.k * d.k + d.c_out),
-        mistake("weights per position",
-                "You gave every output position its own kernel. That is the locally "
-                "connected layer; a convolution shares one kernel across all 32 × 32 "
-                "positions.",
-                lambda d: (d.c_out * d.c_in * d.k * d.k + d.c_out) * d.h * d.h),
+        mistake("padding counted",
+                "You gave every position all 25 weights. Near the border some of the "
+                "kernel's taps land on the padding, and M has no column there: those taps "
+                "have no entry in that row.",
+                lambda d: d.k ** 2 * d.h ** 2),
+        mistake("no padding",
+                "You counted the positions of the same kernel without padding. This layer "
+                "has padding 2 and keeps all 32 × 32 positions; only some taps of the "
+                "border positions are lost.",
+                lambda d: d.k ** 2 * (d.h - d.k + 1) ** 2),
+        mistake("every tap like the corner",
+                "You let every weight lose as many positions as the corner weight K[0, 0]. "
+                "A weight nearer the centre of the kernel lands on the padding at fewer "
+                "positions: count each weight's positions separately.",
+                lambda d: d.k ** 2 * (d.h - d.P) ** 2),
+        mistake("distinct weights",
+                "That is the number of distinct weights, the layer's parameters. M holds a "
+                "copy of each weight in many rows; count the copies.",
+                lambda d: d.k ** 2),
+        mistake("every entry",
+                "That is the size of M, 1,024 × 1,024. Most of its entries are zero: each "
+                "row holds the weights of one patch only.",
+                lambda d: d.h ** 4),
     ],
-    hint="Count the kernels and the biases separately: how many of each the layer has, "
-         "and how many weights one kernel holds (the chapter's definition of the layer "
-         "gives its shape).",
-    explanation="16 × 3 × 5 × 5 + 16 = 1,216. The dense matrix of the same layer has "
-                "(16·32·32) × (3·32·32) ≈ 50 million entries, all but 1,200 of them zero or "
-                "copies of a kernel weight.")
+    hint="Count per weight: K[i, j] has an entry in the row of every position whose tap "
+         "(i, j) lands on a real pixel, not on the padding. Then add over the 25 weights; "
+         "the row and column directions can be counted separately.",
+    explanation="Tap (i, j) of position (r, q) meets x_pad[r + i, q + j], a real pixel when "
+                "0 ≤ r + i − 2 < 32 and 0 ≤ q + j − 2 < 32. Along one axis that leaves 30, 31, "
+                "32, 31 and 30 positions for i = 0, ..., 4, 154 in all, and the two axes are "
+                "independent, so M holds 154² = 23,716 copies of the kernel's 25 weights "
+                "(2.3% of its 1,048,576 entries). These are the terms of BP4 on M: "
+                "∂C/∂K[0, 0] sums 30² = 900 of them and ∂C/∂K[2, 2] all 1,024. Padding "
+                "drops terms from the kernel gradient; it adds none.")
 
 
 # --------------------------------------------------------------------------------------
