@@ -73,6 +73,7 @@ def test_figures_draw_what_they_are_given():
     assert len(fig.axes[0].get_lines()) == 5           # 2 x 2 runs and the ln 2 line
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert labels[0].startswith("K = 1") and labels[1].startswith("full BPTT")
+    assert labels[2] == "ln 2: guessing"
 
 
 def test_unrolled_graph_has_one_column_per_step():

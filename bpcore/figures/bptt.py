@@ -206,8 +206,8 @@ def truncation_experiment(*, delay=6, T=20, m=128, n_h=16, truncations=(1, 6, 7,
 
 def plot_training(results):
     """The training cost per scored step against the update, one colour per truncation
-    length, one thin line per seed; a dotted line at ln 2, the cost of answering 1/2.
-    A pyplot figure."""
+    length, one thin line per seed; a dotted line at ln 2, the cost of answering 1/2, named
+    in the legend.  A pyplot figure."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.0, 3.6), facecolor="white")
@@ -217,10 +217,8 @@ def plot_training(results):
             ax.plot(np.arange(len(c)), c, "-", lw=1.0, alpha=0.85, color=colour,
                     label=f"{label(K)} ({results.mean_accuracy(K):.0%} correct)"
                     if i == 0 else None)
-    ax.axhline(np.log(2), ls=":", color="black", lw=1)
-    last = max(len(c) for runs in results.costs.values() for c in runs) - 1
-    ax.text(last, np.log(2) * 1.06, "ln 2: guessing", fontsize=8, ha="right", va="bottom",
-            bbox=dict(fc="white", ec="none", alpha=0.85, pad=1))
+    # in the legend rather than on the plot, where the chance-level lines would hide it
+    ax.axhline(np.log(2), ls=":", color="black", lw=1, label="ln 2: guessing")
     ax.set_xlabel("update")
     ax.set_ylabel("cost per scored step")
     ax.set_ylim(0, 1.2)
