@@ -174,9 +174,12 @@ def _is_tree(value):
 
 def _copy(value):
     """A float copy: an array, or a list/tuple of copies (so nothing the learner gets is
-    shared with the checker)."""
+    shared with the checker).  A whole number (a count such as a truncation length) stays
+    a Python int, so that ``range(K)`` works as the learner expects."""
     if _is_tree(value):
         return type(value)(_copy(v) for v in value)
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
     return np.array(value, dtype=float, copy=True)
 
 
@@ -185,6 +188,8 @@ def _same(a, b):
     if _is_tree(a) or _is_tree(b):
         return _is_tree(a) and _is_tree(b) and len(a) == len(b) and all(
             _same(x, y) for x, y in zip(a, b))
+    if isinstance(a, int) or isinstance(b, int):
+        return type(a) is type(b) and a == b
     return a.shape == b.shape and np.array_equal(a, b)
 
 
@@ -238,6 +243,8 @@ def _shape_text(value):
 def _shown(value):
     if _is_tree(value):
         return f"a list of {len(value)} arrays of shapes {_shape_text(value)}"
+    if isinstance(value, int):
+        return f"{value} (a whole number)"
     return f"{fmt(value, oneline=True)}  (shape {value.shape})"
 
 

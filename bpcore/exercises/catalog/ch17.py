@@ -372,11 +372,6 @@ def _delta_cut_short(K, W_hh, W_hy, hs, e):
     return deltas
 
 
-def _K_not_whole(K, W_hh, W_hy, hs, e):
-    shares = np.zeros((K,) + hs.shape[1:])   # raises: K arrives as a float array
-    return shares + _reach(W_hh, W_hy, hs, e, K)
-
-
 function(
     id="ch17-truncated-deltas", chapter=17, title="Truncated BPTT's deltas",
     prompt="Write def truncated_deltas(K, W_hh, W_hy, hs, e) returning the truncated hidden "
@@ -384,8 +379,7 @@ function(
            "the error of each step's loss travels back at most K steps, its own step "
            "included. hs has shape (T + 1, n_h, m) with hs[t] = h_t (hs[0] = h₀), e has shape "
            "(T, n_out, m) with e[t − 1] = e_t, the output delta of step t, and K ≥ 1 is a "
-           "whole number (K ≥ T is full BPTT); like every argument it arrives as a numpy "
-           "number, so write int(K) where a whole number is needed.",
+           "whole number (K ≥ T is full BPTT).",
     name="truncated_deltas", params=("K", "W_hh", "W_hy", "hs", "e"),
     returns="the array of truncated deltas, shape (T, n_h, m)",
     cases=_delta_cases, oracle=_delta_oracle, model=truncated_deltas,
@@ -411,10 +405,6 @@ function(
                 "A share arriving at step s is a derivative with respect to z_s, so its slope "
                 "is 1 − h_s², hs[s]. You used hs[s − 1], the state of the step before.",
                 _slope_one_step_early),
-        mistake("K not made whole",
-                "K arrives as a numpy float, which range() and array shapes refuse: write "
-                "K = int(K) at the top of your function.",
-                _K_not_whole, error="integer"),
         mistake("one delta reset every K steps",
                 "You ran (BP2-T) with one delta and cut it every K steps. Then an error made "
                 "just after a cut travels back almost K steps and one made just before it "
