@@ -236,6 +236,61 @@ def test_one_step_and_training_match_bpcore_train(playground_page, open_page):
     assert report.problems() == {}, report.problems()
 
 
+# Networks other than the running example's 2-3-2 (an instructor's fork can pass any
+# bpcore.examples.RunningExample with up to MAX_LAYERS layers of MAX_NEURONS neurons): each
+# one is added to the built page as a second playground, built by the page's own script.
+OTHER_SHAPES = [((3, 4, 3, 2), ("tanh", "relu", "softmax"), "cross_entropy"),
+                ((1, 6, 1), ("relu", "identity"), "mse"),
+                ((2, 2, 3, 2, 3), ("sigmoid", "tanh", "identity", "sigmoid"), "binary_cross_entropy"),
+                ((6, 5, 6), ("identity", "sigmoid"), "mse")]
+ADD_PLAYGROUND = f"""
+([id, spec]) => {{
+  const root = document.createElement('div');
+  root.className = '{dom.PLAYGROUND}';
+  root.id = id;
+  root.setAttribute('{dom.PLAYGROUND_ATTRIBUTE}', JSON.stringify(spec));
+  document.querySelector('.{dom.PLAYGROUND}').parentElement.appendChild(root);
+  window.bpPlayground.init();
+}}
+"""
+
+
+def test_other_network_shapes_match_bpcore(playground_page, open_page):
+    page, report = open_page(playground_page)
+    _root(page)
+    rng = np.random.default_rng(11)
+    for n, (sizes, activations, cost) in enumerate(OTHER_SHAPES):
+        assert len(sizes) - 1 <= playground.MAX_LAYERS and max(sizes) <= playground.MAX_NEURONS
+        net = bpcore.Network([rng.uniform(-1.5, 1.5, (m, k)) for k, m in zip(sizes, sizes[1:])],
+                             [rng.uniform(-1, 1, m) for m in sizes[1:]], list(activations))
+        x = rng.uniform(-1, 1, (sizes[0], 1))
+        y = (rng.uniform(0, 1, (sizes[-1], 1)) if losses.get(cost).unit_targets
+             else rng.uniform(-0.5, 1.5, (sizes[-1], 1)))
+        if activations[-1] in losses.get(cost).distribution_with:
+            y = y / y.sum()
+        eta = float(rng.uniform(0.05, 1.0))
+        example = bpcore.examples.RunningExample(net, x, y, cost)
+        page.evaluate(ADD_PLAYGROUND, [f"extra-{n}", playground.spec(example, learning_rate=eta)])
+        root = page.locator(f"#extra-{n}")
+        root.wait_for(state="visible")
+        assert root.get_attribute(dom.READY_ATTRIBUTE) is not None
+        assert _status(root) == "", (sizes, _status(root))
+        expected = playground.symbol_values(net, x, y, cost, eta)
+        shown = page.evaluate(SHOWN, root.element_handle())
+        assert _compare(shown, expected) == [], sizes
+        # one step, as bpcore.train takes it
+        root.get_by_role("button", name="Take this step").click()
+        after = page.evaluate(INPUTS, root.element_handle())
+        one = bpcore.train(net, x, y, epochs=1, learning_rate=eta, loss=cost, progress=False)
+        stepped = playground.symbol_values(one.network, x, y, cost, eta)
+        for symbol, value in after.items():
+            if re.match(r"[Wb]\d\[", symbol):
+                assert math.isclose(float(value), stepped[symbol], rel_tol=RTOL), (sizes, symbol)
+        # no horizontal overflow of the page at a laptop's width with the larger playground
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert report.problems() == {}, report.problems()
+
+
 def test_the_playground_works_from_the_keyboard(playground_page, open_page):
     page, report = open_page(playground_page)
     root = _root(page)
