@@ -75,19 +75,6 @@ def _two_full_rounds(d):
                         progress=False).network
 
 
-def _round_one_mistakes(name, l, j, k, why):
-    """The two ways to stop short of round 2, for the weight ``name`` = W^l[j, k]: its value
-    after round 1, and two steps with round 1's gradient (``why`` says what changed)."""
-    return [mistake("one round only",
-                    f"That is {name}⁺, the value after the FIRST round, which the chapter's "
-                    "table prints. Take it as the start of round 2 and do the round again.",
-                    lambda d: d.W_new[l][j, k]),
-            mistake("round-1 deltas reused",
-                    f"You stepped twice with the gradient of round 1. {why}: run the forward "
-                    "pass again at the round-1 weights and backpropagate from there.",
-                    lambda d: d.W[l][j, k] - 2 * d.eta * d.grad_W[l][j, k])]
-
-
 _BIASES_MOVED = ("You moved the four biases as well (bpcore.train does, with BP3). The "
                  "walk-through freezes them at 0.35 and 0.60 and updates only the eight "
                  "weights, in round 2 as in round 1.")
@@ -100,8 +87,15 @@ numeric(
     setup=mazur, answer=lambda d: _two_rounds(d).W_new[2][0, 1],
     given_names=("net", "x", "y", "eta"), quantity="w6⁺⁺", rtol=1e-7, atol=1e-12,
     mistakes=[
-        *_round_one_mistakes("w6", 2, 0, 1, "Round 2 starts from new weights, so its "
-                             "outputs, its deltas and its gradient are new too"),
+        mistake("one round only",
+                "That is w6⁺, the value after the FIRST round, which the chapter's table "
+                "prints. Take it as the start of round 2 and do the round again.",
+                lambda d: d.W_new[2][0, 1]),
+        mistake("round-1 deltas reused",
+                "You stepped twice with the gradient of round 1. Round 2 starts from new "
+                "weights, so its outputs, its deltas and its gradient are new too: run the "
+                "forward pass again at the round-1 weights and backpropagate from there.",
+                lambda d: d.W[2][0, 1] - 2 * d.eta * d.grad_W[2][0, 1]),
         mistake("to and from swapped",
                 "That is w7⁺⁺, the weight from h1 to o2: you read the two indices of w²_jk the "
                 "wrong way round. In the book's w²_jk, j is the neuron the weight goes TO and "
@@ -185,8 +179,15 @@ numeric(
                 "You computed δ¹ through the already-updated w5..w8. Use the weights of the "
                 "forward pass for the whole backward pass, then update, in every round.",
                 lambda d: _output_weights_first(d)[1][1, 0]),
-        *_round_one_mistakes("w3", 1, 1, 0, "The output weights moved in round 1, so the "
-                             "hidden deltas of round 2 are different"),
+        mistake("one round only",
+                "That is w3⁺, the value after the FIRST round, which the chapter's table "
+                "prints. Take it as the start of round 2 and do the round again.",
+                lambda d: d.W_new[1][1, 0]),
+        mistake("round-1 deltas reused",
+                "You stepped twice with the gradient of round 1. The output weights moved in "
+                "round 1, so the hidden deltas of round 2 are different: run the forward pass "
+                "again at the round-1 weights and backpropagate from there.",
+                lambda d: d.W[1][1, 0] - 2 * d.eta * d.grad_W[1][1, 0]),
         mistake("biases updated too", _BIASES_MOVED, lambda d: _two_full_rounds(d).w(1, 2, 1)),
     ],
     hint="Round 2 is round 1 again from the round-1 weights: a new forward pass, new output "
